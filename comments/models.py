@@ -1,0 +1,151 @@
+"""Threaded comments under posts, their moderation settings and email subscriptions."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from posts.models import Post
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        """The one rule for what readers see: approved comments on public posts."""
+        return self.filter(status=Comment.Status.APPROVED, post__in=Post.objects.published())
+
+
+class Comment(models.Model):
+    """One reader's contribution to a post's discussion; replies point to their parent."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Pending"
+        SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
+
+    class Type(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    author_name = models.CharField("name", max_length=245)
+    author_email = models.EmailField("email", max_length=254, blank=True, help_text="Never shown publicly.")
+    author_url = models.URLField("website", max_length=500, blank=True)
+    body = models.TextField("comment")
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    type = models.CharField(max_length=10, choices=Type.choices, default=Type.COMMENT)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Soft delete: a removed comment with replies keeps its place as "This comment was deleted."
+    is_removed = models.BooleanField(default=False)
+    # Materialised path of sortable segments, root first: the whole thread comes out in display
+    # order with one ORDER BY. Maintained by the model, never edited by hand.
+    thread_path = models.CharField(max_length=2000, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    legacy_id = models.BigIntegerField(null=True, blank=True, unique=True, help_text="The WordPress comment ID.")
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["post", "thread_path"]
+        permissions = [("moderate_comment", "Can moderate comments")]
+        indexes = [
+            models.Index(fields=["post", "status", "thread_path"], name="comment_thread_idx"),
+            models.Index(fields=["status", "created_at"], name="comment_status_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.post}"
+
+    @property
+    def anchor(self) -> str:
+        """WordPress-compatible anchor: imported comments keep their old #comment-ID."""
+        return f"comment-{self.legacy_id or self.pk}"
+
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#{self.anchor}"
+
+
+class Subscription(models.Model):
+    """An email address that asked for new comments on one post, or for new posts (post is empty)."""
+
+    class Kind(models.TextChoices):
+        COMMENTS = "comments", "New comments on a post"
+        POSTS = "posts", "New posts"
+
+    email = models.EmailField(max_length=254)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="comment_subscriptions"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    confirmed_at = models.DateTimeField(null=True, blank=True, help_text="Empty until the address confirms.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["email", "kind", "post"], name="subscription_unique"),
+            models.UniqueConstraint(
+                fields=["email", "kind"], condition=models.Q(post__isnull=True), name="subscription_unique_posts"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email}: {self.get_kind_display()}"
+
+
+class DiscussionSettings(models.Model):
+    """The site's discussion settings, edited by administrators (one row; WordPress's defaults)."""
+
+    class Order(models.TextChoices):
+        OLDEST_FIRST = "asc", "Oldest first"
+        NEWEST_FIRST = "desc", "Newest first"
+
+    thread_depth = models.PositiveSmallIntegerField(
+        default=5, help_text="Replies nest this deep; at the deepest level 'Reply' is not offered."
+    )
+    comment_order = models.CharField(max_length=4, choices=Order.choices, default=Order.OLDEST_FIRST)
+    comments_per_page = models.PositiveIntegerField(
+        default=0, help_text="Top-level comments per page; 0 shows every comment on one page."
+    )
+    close_after_days = models.PositiveIntegerField(
+        default=0, help_text="Close comments on posts older than this many days; 0 never closes them."
+    )
+    require_manual_approval = models.BooleanField("comment must be manually approved", default=False)
+    require_previous_approval = models.BooleanField(
+        "comment author must have a previously approved comment", default=True
+    )
+    max_links = models.PositiveSmallIntegerField(
+        default=2, help_text="Hold a comment with more than this many links for moderation."
+    )
+    moderation_keys = models.TextField(
+        "moderation words", blank=True, help_text="One word, IP or address per line: matching comments wait."
+    )
+    disallowed_keys = models.TextField(
+        "disallowed words", blank=True, help_text="One per line: matching comments go straight to the trash."
+    )
+    notify_moderators = models.BooleanField("email moderators about held comments", default=True)
+    notify_post_author = models.BooleanField("email the post author about new comments", default=True)
+    edit_window_minutes = models.PositiveIntegerField(default=15)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "discussion settings"
+
+    def __str__(self):
+        return "Discussion settings"
+
+    @classmethod
+    def load(cls) -> "DiscussionSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+def comment_feed_url(post: Post) -> str:
+    return reverse("comments:post_feed", kwargs=post.permalink_kwargs())

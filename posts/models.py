@@ -1,0 +1,249 @@
+"""Posts, static pages, categories, tags and the media library."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Category(models.Model):
+    """A hierarchical topic, served at /category/parent/child/."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    description = models.TextField(blank=True)
+    # "parent/child": derived from the slugs on save so URLs resolve in one query.
+    path = models.CharField(max_length=1000, unique=True, editable=False)
+    legacy_id = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "slug"], name="category_unique_slug_per_parent"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(parent__isnull=True), name="category_unique_top_level_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        super().save(*args, **kwargs)
+        for child in self.children.all():
+            child.save()
+
+    def get_absolute_url(self):
+        return reverse("posts:category", kwargs={"path": self.path})
+
+
+class Tag(models.Model):
+    """A free-form keyword, served at /tag/slug/."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    legacy_id = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("posts:tag", kwargs={"slug": self.slug})
+
+
+class BodyFormat(models.TextChoices):
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML (imported from WordPress)"
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """The one rule for what the public sees: published, and its publish time has come."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """What a signed-in author or editor may preview: public posts plus their own or, for editors, all."""
+        if user.is_authenticated and user.has_perm("posts.edit_others_posts"):
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(Q(pk__in=self.published().values("pk")) | Q(author=user))
+        return self.published()
+
+
+class Post(models.Model):
+    """A dated blog article, served at /YYYY/MM/DD/slug/."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        PUBLISHED = "published", "Published"
+        PRIVATE = "private", "Private"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, allow_unicode=True, help_text="The last part of the post's address.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
+    body = models.TextField(blank=True, help_text="Markdown. Insert a figure with [figure 12] on its own line.")
+    body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
+    body_html = models.TextField(blank=True, editable=False)
+    excerpt = models.TextField(blank=True, help_text="Optional summary; otherwise the text before <!--more-->.")
+    excerpt_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        "publish date", default=timezone.now, help_text="A future date schedules the post."
+    )
+    # The calendar day of published_at in the site's time zone: part of the permalink and its uniqueness.
+    publish_date = models.DateField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    featured_image = models.ForeignKey(
+        "Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="featured_in"
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    comments_open = models.BooleanField("allow comments", default=True)
+    is_sticky = models.BooleanField("sticky", default=False, help_text="Keep at the top of the front page.")
+    legacy_id = models.BigIntegerField(
+        null=True, blank=True, unique=True, help_text="The WordPress post ID, for /?p=ID links."
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        permissions = [
+            ("publish_post", "Can publish posts"),
+            ("edit_others_posts", "Can edit other authors' posts"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["publish_date", "slug"], name="post_unique_slug_per_day"),
+        ]
+        indexes = [models.Index(fields=["status", "published_at"], name="post_status_published_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.publish_date = timezone.localdate(self.published_at)
+        super().save(*args, **kwargs)
+
+    def permalink_kwargs(self) -> dict:
+        return {
+            "year": self.publish_date.year,
+            "month": f"{self.publish_date.month:02d}",
+            "day": f"{self.publish_date.day:02d}",
+            "slug": self.slug,
+        }
+
+    def get_absolute_url(self):
+        return reverse("posts:detail", kwargs=self.permalink_kwargs())
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+
+class PreviousSlug(models.Model):
+    """An old permalink of a post whose slug or date changed, so old links redirect."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="previous_slugs")
+    publish_date = models.DateField()
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["publish_date", "slug"], name="previous_slug_unique")]
+
+    def __str__(self):
+        return f"{self.publish_date:%Y/%m/%d}/{self.slug}"
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Page.Status.PUBLISHED)
+
+
+class Page(models.Model):
+    """A static page such as "About" or "Disclaimer", served at /slug/ (nested /parent/child/)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    path = models.CharField(max_length=1000, unique=True, editable=False)
+    body = models.TextField(blank=True)
+    body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
+    body_html = models.TextField(blank=True, editable=False)
+    order = models.IntegerField(default=0, help_text="Lower numbers come first in the navigation.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    show_in_navigation = models.BooleanField(default=True)
+    comments_open = models.BooleanField("allow comments", default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pages"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    legacy_id = models.BigIntegerField(null=True, blank=True, unique=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+        constraints = [models.UniqueConstraint(fields=["parent", "slug"], name="page_unique_slug_per_parent")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        super().save(*args, **kwargs)
+        for child in self.children.all():
+            child.save()
+
+    def get_absolute_url(self):
+        return reverse("posts:page", kwargs={"path": self.path})
+
+
+def image_upload_to(instance, filename):
+    now = timezone.now()
+    return f"uploads/{now:%Y/%m}/{filename}"
+
+
+class Image(models.Model):
+    """An uploaded figure in the media library, with renditions made once by Pillow."""
+
+    file = models.ImageField(upload_to=image_upload_to, width_field="width", height_field="height")
+    alt_text = models.CharField(
+        max_length=500, help_text="Describe the image for readers who cannot see it (required)."
+    )
+    caption = models.TextField(blank=True)
+    credit = models.CharField(max_length=300, blank=True)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    # [{"width": 480, "format": "webp", "name": "uploads/…-480w.webp"}, …] made once on upload.
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    legacy_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    legacy_url = models.URLField(max_length=1000, blank=True, help_text="Its URL on the old WordPress site.")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.alt_text or self.file.name
