@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from posts.models import Post
 
@@ -64,13 +63,13 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.post}"
 
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#{self.anchor}"
+
     @property
     def anchor(self) -> str:
         """WordPress-compatible anchor: imported comments keep their old #comment-ID."""
         return f"comment-{self.legacy_id or self.pk}"
-
-    def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#{self.anchor}"
 
 
 class Subscription(models.Model):
@@ -145,7 +144,3 @@ class DiscussionSettings(models.Model):
     def load(cls) -> "DiscussionSettings":
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
-
-
-def comment_feed_url(post: Post) -> str:
-    return reverse("comments:post_feed", kwargs=post.permalink_kwargs())

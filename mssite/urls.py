@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("", include("comments.urls")),
+    # Last: the posts app serves static pages at /slug/, a catch-all.
     path("", include("posts.urls")),
 ]
 

@@ -132,7 +132,18 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         self.publish_date = timezone.localdate(self.published_at)
+        previous = None
+        if self.pk:
+            previous = Post.objects.filter(pk=self.pk).values("slug", "publish_date").first()
         super().save(*args, **kwargs)
+        if previous and (previous["slug"], previous["publish_date"]) != (self.slug, self.publish_date):
+            # Keep the old permalink so links to it redirect here.
+            PreviousSlug.objects.get_or_create(
+                publish_date=previous["publish_date"], slug=previous["slug"], defaults={"post": self}
+            )
+
+    def get_absolute_url(self):
+        return reverse("posts:detail", kwargs=self.permalink_kwargs())
 
     def permalink_kwargs(self) -> dict:
         return {
@@ -141,9 +152,6 @@ class Post(models.Model):
             "day": f"{self.publish_date.day:02d}",
             "slug": self.slug,
         }
-
-    def get_absolute_url(self):
-        return reverse("posts:detail", kwargs=self.permalink_kwargs())
 
     @property
     def is_public(self) -> bool:
