@@ -6,6 +6,15 @@ from django.db import models
 from posts.models import Post
 
 
+def _base36(number: int, width: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while number:
+        number, remainder = divmod(number, 36)
+        out = digits[remainder] + out
+    return out.rjust(width, "0")
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self):
         """The one rule for what readers see: approved comments on public posts."""
@@ -34,6 +43,9 @@ class Comment(models.Model):
     author_name = models.CharField("name", max_length=245)
     author_email = models.EmailField("email", max_length=254, blank=True, help_text="Never shown publicly.")
     author_url = models.URLField("website", max_length=500, blank=True)
+    # Set when the comment is posted from a signed-in account that has its own picture (social login);
+    # otherwise the avatar is the Gravatar of author_email.
+    author_avatar_url = models.URLField(max_length=1000, blank=True)
     body = models.TextField("comment")
     body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -63,8 +75,28 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.post}"
 
+    def save(self, *args, **kwargs):
+        creating = self._state.adding and not self.thread_path
+        if creating:
+            self.thread_path = "~"  # placeholder until the primary key exists
+        super().save(*args, **kwargs)
+        if creating:
+            self.thread_path = self.compute_thread_path()
+            self.depth = self.parent.depth + 1 if self.parent_id else 1
+            Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path, depth=self.depth)
+
     def get_absolute_url(self):
         return f"{self.post.get_absolute_url()}#{self.anchor}"
+
+    def thread_segment(self) -> str:
+        """This comment's sortable piece of the path: creation time, then primary key, in fixed-width base 36."""
+        return _base36(int(self.created_at.timestamp()), 7) + _base36(self.pk, 7)
+
+    def compute_thread_path(self, parent_path: str | None = None) -> str:
+        """Parent's path plus this segment, so ORDER BY thread_path yields depth-first, oldest-first order."""
+        if parent_path is None and self.parent_id:
+            parent_path = self.parent.thread_path
+        return f"{parent_path}/{self.thread_segment()}" if parent_path else self.thread_segment()
 
     @property
     def anchor(self) -> str:
@@ -144,3 +176,13 @@ class DiscussionSettings(models.Model):
     def load(cls) -> "DiscussionSettings":
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class PostAnnouncement(models.Model):
+    """Records that subscribers were emailed about a post, so each post is announced once."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="announcement")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Announced {self.post}"
