@@ -35,6 +35,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env("SITE_NAME", "MS Research Notes")
 SITE_TAGLINE = env("SITE_TAGLINE", "Multiple sclerosis research, treatment and discussion")
+# The public address of the site, for absolute links in email (no request there to ask).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1
 
 INSTALLED_APPS = [
