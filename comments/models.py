@@ -103,6 +103,48 @@ class Comment(models.Model):
         """WordPress-compatible anchor: imported comments keep their old #comment-ID."""
         return f"comment-{self.legacy_id or self.pk}"
 
+    # Moderation: each returns whether the status changed, so callers notify only on a real transition.
+
+    def approve(self) -> bool:
+        """Show the comment to readers."""
+        return self._change_status(self.Status.APPROVED)
+
+    def unapprove(self) -> bool:
+        """Hide an approved comment again until a moderator looks at it."""
+        return self._change_status(self.Status.PENDING)
+
+    def mark_spam(self) -> bool:
+        return self._change_status(self.Status.SPAM)
+
+    def mark_not_spam(self) -> bool:
+        """Out of spam: approved when its author already has an approved comment, else waiting."""
+        if self.status != self.Status.SPAM:
+            return False
+        known_author = (
+            Comment.objects.filter(status=self.Status.APPROVED, author_email__iexact=self.author_email)
+            .exclude(pk=self.pk)
+            .exists()
+            if self.author_email
+            else False
+        )
+        return self._change_status(self.Status.APPROVED if known_author else self.Status.PENDING)
+
+    def trash(self) -> bool:
+        return self._change_status(self.Status.TRASH)
+
+    def restore(self) -> bool:
+        """Out of the trash, back to the moderation queue (the status before trashing is not kept)."""
+        if self.status != self.Status.TRASH:
+            return False
+        return self._change_status(self.Status.PENDING)
+
+    def _change_status(self, status: str) -> bool:
+        if self.status == status:
+            return False
+        self.status = status
+        self.save(update_fields=["status"])
+        return True
+
 
 class Subscription(models.Model):
     """An email address that asked for new comments on one post, or for new posts (post is empty)."""
