@@ -1,10 +1,12 @@
 """Posts, static pages, categories, tags and the media library."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from posts import rendering
 
 
 class Category(models.Model):
@@ -76,6 +78,27 @@ class PostQuerySet(models.QuerySet):
             return self.filter(Q(pk__in=self.published().values("pk")) | Q(author=user))
         return self.published()
 
+    def with_meta(self):
+        """What a post's byline, categories and tags need, in a constant number of queries."""
+        return self.select_related("author", "featured_image").prefetch_related("categories", "tags")
+
+    def in_category(self, category):
+        """Posts filed under `category` or any of its subcategories, as WordPress lists a category."""
+        branch = Category.objects.filter(Q(pk=category.pk) | Q(path__startswith=f"{category.path}/"))
+        return self.filter(pk__in=Post.categories.through.objects.filter(category__in=branch).values("post_id"))
+
+    def older_than(self, post):
+        """Posts before `post` in reading order (ties on the publish time broken by primary key), newest first."""
+        return self.filter(
+            Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
+        ).order_by("-published_at", "-pk")
+
+    def newer_than(self, post):
+        """Posts after `post` in reading order, oldest first."""
+        return self.filter(
+            Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
+        ).order_by("published_at", "pk")
+
 
 class Post(models.Model):
     """A dated blog article, served at /YYYY/MM/DD/slug/."""
@@ -89,7 +112,7 @@ class Post(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, allow_unicode=True, help_text="The last part of the post's address.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
-    body = models.TextField(blank=True, help_text="Markdown. Insert a figure with [figure 12] on its own line.")
+    body = models.TextField(blank=True, help_text=rendering.FIGURE_SYNTAX_HELP)
     body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(blank=True, editable=False)
     excerpt = models.TextField(blank=True, help_text="Optional summary; otherwise the text before <!--more-->.")
@@ -132,6 +155,7 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         self.publish_date = timezone.localdate(self.published_at)
+        self.render()
         previous = None
         if self.pk:
             previous = Post.objects.filter(pk=self.pk).values("slug", "publish_date").first()
@@ -144,6 +168,13 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("posts:detail", kwargs=self.permalink_kwargs())
+
+    def render(self) -> None:
+        """Store the body and excerpt as sanitised HTML, so readers never wait for Markdown."""
+        self.body_html = rendering.render_body(self.body, self.body_format)
+        self.excerpt_html = rendering.render_excerpt(
+            excerpt=self.excerpt, body=self.body, body_format=self.body_format, body_html=self.body_html
+        )
 
     def permalink_kwargs(self) -> dict:
         return {
@@ -160,6 +191,11 @@ class Post(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def status_label(self) -> str:
+        """The status as an author thinks of it: a published post whose time has not come is "Scheduled"."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
 
 
 class PreviousSlug(models.Model):
@@ -192,7 +228,7 @@ class Page(models.Model):
     slug = models.SlugField(max_length=200, allow_unicode=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     path = models.CharField(max_length=1000, unique=True, editable=False)
-    body = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text=rendering.FIGURE_SYNTAX_HELP)
     body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(blank=True, editable=False)
     order = models.IntegerField(default=0, help_text="Lower numbers come first in the navigation.")
@@ -217,6 +253,7 @@ class Page(models.Model):
 
     def save(self, *args, **kwargs):
         self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        self.body_html = rendering.render_body(self.body, self.body_format)
         super().save(*args, **kwargs)
         for child in self.children.all():
             child.save()
@@ -230,8 +267,35 @@ def image_upload_to(instance, filename):
     return f"uploads/{now:%Y/%m}/{filename}"
 
 
+def _delete_files_on_commit(storage, names: list[str]) -> None:
+    """Remove stored files once the deletion is committed (a rolled-back delete keeps them)."""
+
+    def delete_files():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+
+
+class ImageQuerySet(models.QuerySet):
+    def delete(self):
+        """Bulk deletes (the admin's "Delete selected" too) remove every image's files as well."""
+        images = list(self)
+        result = super().delete()
+        for image in images:
+            _delete_files_on_commit(image.file.storage, image.stored_names())
+        return result
+
+
+# Extension of the original file → the format name used in renditions.
+_FORMAT_BY_EXTENSION = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "gif": "gif", "webp": "webp"}
+
+
 class Image(models.Model):
-    """An uploaded figure in the media library, with renditions made once by Pillow."""
+    """An uploaded figure in the media library, with renditions made once by Pillow.
+
+    Create images with ``posts.services.add_image``, which verifies and processes the upload.
+    """
 
     file = models.ImageField(upload_to=image_upload_to, width_field="width", height_field="height")
     alt_text = models.CharField(
@@ -250,8 +314,57 @@ class Image(models.Model):
     legacy_id = models.BigIntegerField(null=True, blank=True, unique=True)
     legacy_url = models.URLField(max_length=1000, blank=True, help_text="Its URL on the old WordPress site.")
 
+    objects = ImageQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
 
     def __str__(self):
         return self.alt_text or self.file.name
+
+    def delete(self, *args, **kwargs):
+        names = self.stored_names()
+        result = super().delete(*args, **kwargs)
+        _delete_files_on_commit(self.file.storage, names)
+        return result
+
+    def stored_names(self) -> list[str]:
+        """Every file this image owns in storage: the original and its renditions."""
+        names = [self.file.name] if self.file else []
+        return names + [rendition["name"] for rendition in self.renditions]
+
+    @property
+    def original_format(self) -> str:
+        """ "jpeg", "png", "gif" or "webp", from the stored original's extension."""
+        return _FORMAT_BY_EXTENSION.get(self.file.name.rsplit(".", 1)[-1].lower(), "")
+
+    @property
+    def figure_snippet(self) -> str:
+        """What to paste into a post body to show this image as a figure."""
+        return f"[figure {self.pk}]"
+
+    def candidates(self, fmt: str | None = None) -> list[tuple[int, str]]:
+        """(width, URL) pairs in one format, narrowest first; the original is included in its own format."""
+        fmt = fmt or self.original_format
+        storage = self.file.storage
+        pairs = [(item["width"], storage.url(item["name"])) for item in self.renditions if item["format"] == fmt]
+        if fmt == self.original_format and self.file:
+            pairs.append((self.width, self.file.url))
+        return sorted(pairs)
+
+    def srcset(self, fmt: str | None = None) -> str:
+        """A ``srcset`` value for one format (the original's by default); empty if there is nothing in it."""
+        return ", ".join(f"{url} {width}w" for width, url in self.candidates(fmt))
+
+    def url_for_width(self, width: int, fmt: str | None = None) -> str:
+        """The narrowest file at least ``width`` pixels wide (else the widest there is) in a format."""
+        candidates = self.candidates(fmt) or self.candidates()
+        for candidate_width, url in candidates:
+            if candidate_width >= width:
+                return url
+        return candidates[-1][1] if candidates else ""
+
+    @property
+    def thumbnail_url(self) -> str:
+        """A small file for lists (the admin's thumbnails)."""
+        return self.url_for_width(160, "webp")

@@ -1,0 +1,208 @@
+"""The Pillow pipeline for uploaded figures: verify, orient, strip metadata, make renditions once.
+
+Everything here works on bytes in memory and raises ``ValidationError`` with a message an author can act
+on; storing the results is ``posts.services.add_image``'s job.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+# Pillow format name → (file extension, MIME type). Anything else is refused.
+FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "GIF": ("gif", "image/gif"),
+    "WEBP": ("webp", "image/webp"),
+}
+RENDITION_WIDTHS = (480, 960, 1600)
+MAX_UPLOAD_BYTES = getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+MAX_SIDE = 10_000
+MAX_PIXELS = 40_000_000
+JPEG_QUALITY = 88
+WEBP_QUALITY = 82
+
+
+@dataclass
+class Rendition:
+    """One resized copy of an upload, not yet stored."""
+
+    width: int
+    height: int
+    format: str  # "webp", "jpeg", "png" or "gif"
+    content: bytes
+
+    @property
+    def extension(self) -> str:
+        return FORMATS[self.format.upper()][0]
+
+
+@dataclass
+class ProcessedImage:
+    """A verified upload: the cleaned original (oriented, without metadata) and its renditions."""
+
+    format: str  # Pillow's name: "JPEG", "PNG", "GIF", "WEBP"
+    width: int
+    height: int
+    content: bytes
+    renditions: list[Rendition] = field(default_factory=list)
+
+    @property
+    def extension(self) -> str:
+        return FORMATS[self.format][0]
+
+
+def _read_bytes(file) -> bytes:
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            "This file is %(size)s; images may be at most %(limit)s.",
+            code="file_too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
+        )
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            "This file is larger than %(limit)s, the most an image may be.",
+            code="file_too_large",
+            params={"limit": filesizeformat(MAX_UPLOAD_BYTES)},
+        )
+    if not data:
+        raise ValidationError("The file is empty.", code="empty")
+    return data
+
+
+def _open(data: bytes) -> PILImage.Image:
+    """Open and fully decode, refusing anything that is not a sane JPEG, PNG, GIF or WebP."""
+    not_an_image = ValidationError(
+        "This file is not a JPEG, PNG, GIF or WebP image (or it is damaged).", code="not_an_image"
+    )
+    with warnings.catch_warnings():
+        # A DecompressionBombWarning (more pixels than Pillow's limit) is refused like the error.
+        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        try:
+            probe = PILImage.open(io.BytesIO(data), formats=list(FORMATS))
+            width, height = probe.size
+            _check_dimensions(width, height)
+            probe.verify()
+            image = PILImage.open(io.BytesIO(data), formats=list(FORMATS))
+            image.load()
+        except ValidationError:
+            raise
+        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
+            raise ValidationError(
+                "This image declares far more pixels than it could reasonably hold (a possible "
+                "decompression bomb), so it was refused.",
+                code="decompression_bomb",
+            ) from error
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError) as error:
+            raise not_an_image from error
+    if image.format not in FORMATS:
+        raise not_an_image
+    return image
+
+
+def _check_dimensions(width: int, height: int) -> None:
+    if width < 1 or height < 1:
+        raise ValidationError("This image has no pixels.", code="empty_image")
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise ValidationError(
+            "This image is %(width)s × %(height)s pixels; images may be at most %(side)s pixels a side "
+            "and %(megapixels)s megapixels. Please scale it down first.",
+            code="too_many_pixels",
+            params={
+                "width": f"{width:,}",
+                "height": f"{height:,}",
+                "side": f"{MAX_SIDE:,}",
+                "megapixels": MAX_PIXELS // 1_000_000,
+            },
+        )
+
+
+def _is_animated(image: PILImage.Image) -> bool:
+    return getattr(image, "is_animated", False) and getattr(image, "n_frames", 1) > 1
+
+
+def _encode(image: PILImage.Image, fmt: str) -> bytes:
+    """Save without any metadata (no EXIF, XMP or comments); only the colour profile is kept."""
+    buffer = io.BytesIO()
+    # Pillow writes some metadata (JPEG comments, for one) from image.info: keep only what rendering needs.
+    image.info = {key: value for key, value in image.info.items() if key in ("icc_profile", "transparency")}
+    icc_profile = image.info.get("icc_profile")
+    options: dict = {"icc_profile": icc_profile} if icc_profile else {}
+    if fmt == "JPEG":
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, **options)
+    elif fmt == "WEBP":
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+        image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4, **options)
+    elif fmt == "PNG":
+        image.save(buffer, "PNG", **options)
+    elif fmt == "GIF":
+        image.save(buffer, "GIF")
+    else:  # pragma: no cover - FORMATS guards this
+        raise ValueError(fmt)
+    return buffer.getvalue()
+
+
+def _clean_original(image: PILImage.Image, data: bytes) -> tuple[PILImage.Image, bytes]:
+    """The upload turned upright and re-saved without metadata (EXIF, so GPS, is gone)."""
+    fmt = image.format
+    if _is_animated(image):
+        if fmt == "GIF":
+            # GIF carries no EXIF; re-encoding every frame risks damaging the animation.
+            image.seek(0)
+            return image, data
+        buffer = io.BytesIO()
+        image.save(buffer, "WEBP", save_all=True, quality=WEBP_QUALITY, lossless=False)
+        image.seek(0)
+        return image, buffer.getvalue()
+    upright = ImageOps.exif_transpose(image)
+    upright.format = fmt
+    return upright, _encode(upright, fmt)
+
+
+def _renditions(image: PILImage.Image, fmt: str) -> list[Rendition]:
+    """Resized copies (first frame of an animation), only at widths narrower than the original."""
+    frame = image.copy()
+    if frame.mode in ("P", "LA", "PA"):
+        frame = frame.convert("RGBA")
+    elif frame.mode not in ("RGB", "RGBA", "L", "CMYK"):
+        frame = frame.convert("RGB")
+    results = []
+    for width in RENDITION_WIDTHS:
+        if width >= frame.width:
+            continue
+        height = max(1, round(frame.height * width / frame.width))
+        resized = frame.resize((width, height), PILImage.Resampling.LANCZOS)
+        resized.info = {key: value for key, value in image.info.items() if key == "icc_profile"}
+        for target in ("WEBP", fmt) if fmt != "WEBP" else ("WEBP",):
+            results.append(Rendition(width, height, target.lower(), _encode(resized, target)))
+    return results
+
+
+def process_upload(file) -> ProcessedImage:
+    """Verify an uploaded file and prepare everything to store; raise ``ValidationError`` if it is not fit."""
+    data = _read_bytes(file)
+    image = _open(data)
+    fmt = image.format
+    cleaned, content = _clean_original(image, data)
+    return ProcessedImage(
+        format=fmt,
+        width=cleaned.width,
+        height=cleaned.height,
+        content=content,
+        renditions=_renditions(cleaned, fmt),
+    )

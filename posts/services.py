@@ -1,0 +1,80 @@
+"""Multi-step operations on posts and the media library."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import slugify
+
+from posts.images import process_upload
+from posts.models import Image
+
+MAX_NAME_LENGTH = 80
+
+
+def _base_name(filename: str) -> str:
+    """A tidy ASCII file stem from whatever the uploader called the file."""
+    stem = slugify(PurePath(filename or "").stem)[:MAX_NAME_LENGTH].strip("-")
+    return stem or "image"
+
+
+def add_image(
+    *,
+    file,
+    alt_text: str,
+    caption: str = "",
+    credit: str = "",
+    uploaded_by=None,
+    legacy_id: int | None = None,
+    legacy_url: str = "",
+) -> Image:
+    """Verify, clean and store an uploaded image with its renditions; raise ``ValidationError`` if unfit.
+
+    The stored original is upright and carries no metadata (no EXIF, so no GPS position); renditions
+    480, 960 and 1600 px wide (those narrower than the original), in WebP and the original format,
+    are stored beside it (``uploads/2026/11/name-480w.webp``).
+    """
+    alt_text = (alt_text or "").strip()
+    if not alt_text:
+        raise ValidationError(
+            {"alt_text": ValidationError("Describe the image for readers who cannot see it.", code="required")}
+        )
+    try:
+        processed = process_upload(file)
+    except ValidationError as error:
+        raise ValidationError({"file": error}) from error
+
+    image = Image(
+        alt_text=alt_text,
+        caption=caption.strip(),
+        credit=credit.strip(),
+        uploaded_by=uploaded_by,
+        legacy_id=legacy_id,
+        legacy_url=legacy_url,
+    )
+    stored: list[str] = []
+    storage = image.file.storage
+    try:
+        image.file.save(f"{_base_name(file.name)}.{processed.extension}", ContentFile(processed.content), save=False)
+        stored.append(image.file.name)
+        base = image.file.name.rsplit(".", 1)[0]
+        renditions = []
+        for rendition in processed.renditions:
+            name = storage.save(f"{base}-{rendition.width}w.{rendition.extension}", ContentFile(rendition.content))
+            stored.append(name)
+            renditions.append(
+                {"width": rendition.width, "height": rendition.height, "format": rendition.format, "name": name}
+            )
+        image.width, image.height = processed.width, processed.height
+        image.renditions = renditions
+        with transaction.atomic():
+            image.save()
+    except BaseException:
+        # Nothing half-stored: a failed save leaves no orphaned files behind.
+        for name in stored:
+            storage.delete(name)
+        raise
+    return image
