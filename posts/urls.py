@@ -1,9 +1,60 @@
-from django.urls import path
+"""The WordPress URL scheme, so links to the old blog keep working. The page catch-all comes last."""
 
-from . import views
+from django.urls import path, register_converter
+
+from . import feeds, views
+
+
+class FourDigitYearConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):04d}"
+
+
+class TwoDigitConverter:
+    """Month and day as WordPress writes them: always two digits (/2024/03/07/)."""
+
+    regex = "[0-9]{2}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):02d}"
+
+
+register_converter(FourDigitYearConverter, "yyyy")
+register_converter(TwoDigitConverter, "dd")
 
 app_name = "posts"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("page/<int:page>/", views.home, name="home"),
+    path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed_atom"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("preview/<int:pk>/", views.PostPreviewView.as_view(), name="preview"),
+    path("category/<path:path>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("category/<path:path>/page/<int:page>/", views.CategoryView.as_view(), name="category"),
+    path("category/<path:path>/", views.CategoryView.as_view(), name="category"),
+    path("tag/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tag/<str:slug>/page/<int:page>/", views.TagView.as_view(), name="tag"),
+    path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
+    path("author/<str:username>/page/<int:page>/", views.AuthorView.as_view(), name="author"),
+    path("author/<str:username>/", views.AuthorView.as_view(), name="author"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/", views.PostDetailView.as_view(), name="detail"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/page/<int:page>/", views.DayArchiveView.as_view(), name="day"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/", views.DayArchiveView.as_view(), name="day"),
+    path("<yyyy:year>/<dd:month>/page/<int:page>/", views.MonthArchiveView.as_view(), name="month"),
+    path("<yyyy:year>/<dd:month>/", views.MonthArchiveView.as_view(), name="month"),
+    path("<yyyy:year>/page/<int:page>/", views.YearArchiveView.as_view(), name="year"),
+    path("<yyyy:year>/", views.YearArchiveView.as_view(), name="year"),
+    # Last: static pages at /slug/ and /parent/child/.
+    path("<path:path>/", views.PageDetailView.as_view(), name="page"),
 ]

@@ -1,6 +1,347 @@
-from django.shortcuts import render
+"""Reader pages at WordPress's URLs. Every public list goes through `Post.objects.published()`."""
+
+import datetime
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.sites.requests import RequestSite
+from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import Page as PageOfResults
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, dates
+
+from .models import Category, Page, Post, PreviousSlug, Tag
+from .search import add_snippets, normalise_terms, search_posts, uses_full_text_search
+from .sitemaps import SITEMAPS
+
+POSTS_PER_PAGE = 10
+# Database integer columns are signed 64-bit: larger IDs in a URL cannot exist.
+LARGEST_ID = 2**63 - 1
 
 
-def home(request):
-    """The front page of the blog."""
-    return render(request, "posts/home.html", {"posts": []})
+# Pagination: /page/N/ appended to the list's own address, as WordPress does.
+
+
+def base_path(path: str) -> str:
+    """The list's first-page address: /category/news/page/3/ → /category/news/."""
+    return re.sub(r"page/\d+/$", "", path)
+
+
+def page_links(request, page_obj) -> dict:
+    """Addresses of the newer (previous) and older (next) pages, keeping a search query."""
+    base = base_path(request.path)
+    query = f"?{urlencode({'s': request.GET['s']})}" if "s" in request.GET else ""
+
+    def url(number: int) -> str:
+        return (base if number == 1 else f"{base}page/{number}/") + query
+
+    return {
+        "newer_page_url": url(page_obj.previous_page_number()) if page_obj.has_previous() else None,
+        "older_page_url": url(page_obj.next_page_number()) if page_obj.has_next() else None,
+    }
+
+
+def paginate(queryset, page_number: int | None) -> PageOfResults:
+    """One page of `queryset`; a page past the end is a 404, as for any address that shows nothing."""
+    try:
+        return Paginator(queryset, POSTS_PER_PAGE).page(page_number or 1)
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
+
+
+class PaginatedPostsMixin:
+    """/page/1/ redirects to the list itself so each list has one address; later pages get links."""
+
+    paginate_by = POSTS_PER_PAGE
+    page_kwarg = "page"
+    context_object_name = "posts"
+
+    def get(self, request, *args, **kwargs):
+        if kwargs.get("page") == 1:
+            return HttpResponsePermanentRedirect(base_path(request.path))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("page_obj"):
+            context.update(page_links(self.request, context["page_obj"]))
+        return context
+
+
+# The front page also answers WordPress's query-string links: /?p=ID, /?page_id=ID and /?s=terms.
+
+
+@require_GET
+def home(request, page: int | None = None):
+    """The front page: newest first, sticky posts on top; or a legacy link, or search results."""
+    if request.GET.get("p"):
+        return HttpResponsePermanentRedirect(legacy_post(request.GET["p"]).get_absolute_url())
+    if request.GET.get("page_id"):
+        return HttpResponsePermanentRedirect(legacy_page(request.GET["page_id"]).get_absolute_url())
+    if "s" in request.GET:
+        return search(request, page)
+    if page == 1:
+        return HttpResponsePermanentRedirect(reverse("posts:home"))
+    posts = Post.objects.published().with_meta().order_by("-is_sticky", "-published_at", "-pk")
+    page_obj = paginate(posts, page)
+    context = {"posts": page_obj, "page_obj": page_obj, **page_links(request, page_obj)}
+    return render(request, "posts/home.html", context)
+
+
+def search(request, page: int | None):
+    """Search results for /?s=terms, best match first, with highlighted snippets."""
+    terms = normalise_terms(request.GET.get("s", ""))
+    context = {"terms": terms, "full_text": uses_full_text_search(), "page_obj": None}
+    if terms:
+        page_obj = paginate(search_posts(terms=terms), page)
+        page_obj.object_list = list(page_obj.object_list)
+        add_snippets(page_obj.object_list, terms=terms)
+        context.update(posts=page_obj, page_obj=page_obj, **page_links(request, page_obj))
+    return render(request, "posts/search.html", context)
+
+
+def parse_id(raw: str) -> int:
+    """An ID from a query string; anything that cannot be a database ID is a 404, never a 500."""
+    if not raw.isdigit() or not 0 < int(raw) <= LARGEST_ID:
+        raise Http404("Not an ID.")
+    return int(raw)
+
+
+def legacy_post(raw_id: str) -> Post:
+    """/?p=ID: the WordPress ID of an imported post, else one of ours; public posts only."""
+    number = parse_id(raw_id)
+    post = Post.objects.filter(legacy_id=number).first() or Post.objects.filter(pk=number).first()
+    if post is None or not post.is_public:
+        raise Http404("No such post.")
+    return post
+
+
+def legacy_page(raw_id: str) -> Page:
+    """/?page_id=ID: the WordPress ID of an imported page, else one of ours; published pages only."""
+    number = parse_id(raw_id)
+    page = Page.objects.filter(legacy_id=number).first() or Page.objects.filter(pk=number).first()
+    if page is None or page.status != Page.Status.PUBLISHED:
+        raise Http404("No such page.")
+    return page
+
+
+# A single post.
+
+
+def calendar_date(year: int, month: int, day: int) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as error:
+        raise Http404("No such date.") from error
+
+
+class PostContextMixin:
+    """What a post page shows around the post: its public neighbours."""
+
+    context_object_name = "post"
+    template_name = "posts/post_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        public = Post.objects.published()
+        context["previous_post"] = public.older_than(self.object).first()
+        context["next_post"] = public.newer_than(self.object).first()
+        return context
+
+
+class PostDetailView(PostContextMixin, DetailView):
+    """/YYYY/MM/DD/slug/: public posts only (authors and editors read the rest through the preview).
+
+    An old address of a post whose slug or date changed redirects to the current one.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = self.moved_post()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
+
+    def get_object(self, queryset=None):
+        day = calendar_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        return get_object_or_404(Post.objects.published().with_meta(), publish_date=day, slug=self.kwargs["slug"])
+
+    def moved_post(self) -> Post | None:
+        day = calendar_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        previous = (
+            PreviousSlug.objects.filter(publish_date=day, slug=self.kwargs["slug"], post__in=Post.objects.published())
+            .select_related("post")
+            .first()
+        )
+        return previous.post if previous else None
+
+
+@method_decorator(never_cache, name="dispatch")
+class PostPreviewView(PostContextMixin, DetailView):
+    """/preview/ID/: any post its author or an editor may see, whatever its status; never indexed or cached."""
+
+    def get_queryset(self):
+        return Post.objects.visible_to(self.request.user).with_meta()
+
+    def get_object(self, queryset=None):
+        if self.kwargs["pk"] > LARGEST_ID:
+            raise Http404("No such post.")
+        return super().get_object(queryset)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(is_preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+# Archives.
+
+
+class PostListView(PaginatedPostsMixin, ListView):
+    """A paginated list of public posts; subclasses narrow it and name it."""
+
+    template_name = "posts/post_list.html"
+
+    def get_queryset(self):
+        return Post.objects.published().with_meta()
+
+
+class CategoryView(PostListView):
+    """/category/parent/child/: posts in the category and in its subcategories, as WordPress lists them."""
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, path=self.kwargs["path"])
+        return super().get_queryset().in_category(self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            archive_kind="Category",
+            archive_title=self.category.name,
+            archive_description=self.category.description,
+            category=self.category,
+            feed_url=reverse("posts:category_feed", kwargs={"path": self.category.path}),
+            empty_message="No posts in this category yet.",
+            **kwargs,
+        )
+
+
+class TagView(PostListView):
+    """/tag/slug/."""
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            archive_kind="Tag",
+            archive_title=self.tag.name,
+            tag=self.tag,
+            feed_url=reverse("posts:tag_feed", kwargs={"slug": self.tag.slug}),
+            empty_message="No posts with this tag yet.",
+            **kwargs,
+        )
+
+
+class AuthorView(PostListView):
+    """/author/username/: only people with public posts have one, so reader accounts stay private."""
+
+    def get_queryset(self):
+        authors = get_user_model().objects.filter(pk__in=Post.objects.published().values("author_id"))
+        self.author = get_object_or_404(authors, username=self.kwargs["username"])
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive_kind="Author", author=self.author, **kwargs)
+
+
+class DateArchiveMixin(PaginatedPostsMixin):
+    """Date archives: a date with no public posts is a 404, as on WordPress."""
+
+    template_name = "posts/post_list.html"
+    date_field = "publish_date"  # the site-local calendar day, as in the permalink
+    # Post.objects.published() already hides scheduled posts; one rule, one place.
+    allow_future = True
+    allow_empty = False
+    month_format = "%m"
+    day_format = "%d"
+
+    def get_queryset(self):
+        return Post.objects.published().with_meta()
+
+
+class YearArchiveView(DateArchiveMixin, dates.YearArchiveView):
+    make_object_list = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive_kind="Year", archive_title=f"{self.get_year()}", **kwargs)
+
+
+class MonthArchiveView(DateArchiveMixin, dates.MonthArchiveView):
+    def get_context_data(self, **kwargs):
+        title = f"{datetime.date(int(self.get_year()), int(self.get_month()), 1):%B %Y}"
+        return super().get_context_data(archive_kind="Month", archive_title=title, **kwargs)
+
+
+class DayArchiveView(DateArchiveMixin, dates.DayArchiveView):
+    def get_context_data(self, **kwargs):
+        day = calendar_date(int(self.get_year()), int(self.get_month()), int(self.get_day()))
+        title = f"{day.day} {day:%B %Y}"
+        return super().get_context_data(archive_kind="Day", archive_title=title, **kwargs)
+
+
+# Static pages.
+
+
+class PageDetailView(DetailView):
+    """/slug/ and /parent/child/: published static pages; the catch-all, so it comes last in the URLs."""
+
+    context_object_name = "page"
+    template_name = "posts/page_detail.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Page.objects.published().select_related("author"), path=self.kwargs["path"])
+
+    def get_context_data(self, **kwargs):
+        subpages = Page.objects.published().filter(parent=self.object)
+        return super().get_context_data(subpages=subpages, **kwargs)
+
+
+# For robots.
+
+
+@require_GET
+def sitemap(request):
+    """/sitemap.xml with the addresses of this host (the request's, already checked against ALLOWED_HOSTS)."""
+    site = RequestSite(request)
+    urls = [url for section in SITEMAPS.values() for url in section().get_urls(site=site, protocol=request.scheme)]
+    response = TemplateResponse(request, "sitemap.xml", {"urlset": urls}, content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
+
+
+@require_GET
+def robots_txt(request):
+    """/robots.txt: keep crawlers out of the admin, accounts and previews; point them to the sitemap."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /preview/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('posts:sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -58,3 +58,13 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = "Thank you for this summary."
     status = Comment.Status.APPROVED
     created_at = factory.LazyFunction(timezone.now)
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "posts.Page"
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    body = "A static page."
+    status = "published"

@@ -1,0 +1,176 @@
+"""RSS 2.0 and Atom feeds with each post's full content, its links and images made absolute so feed
+readers can show them. Addresses use the request's host, like the rest of the site."""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from .models import Category, Post, Tag
+from .templatetags.site import display_name
+
+FEED_ITEMS = 20
+
+URL_ATTRIBUTE = re.compile(r"""(?P<name>\b(?:src|href|poster)\s*=\s*)(?P<quote>["'])(?P<url>.*?)(?P=quote)""", re.I)
+SRCSET_ATTRIBUTE = re.compile(r"""(?P<name>\bsrcset\s*=\s*)(?P<quote>["'])(?P<candidates>.*?)(?P=quote)""", re.I)
+
+
+def absolute_links(html: str, *, base_url: str) -> str:
+    """`html` with every relative src, href, poster and srcset address resolved against `base_url`."""
+
+    def resolve_url(match: re.Match) -> str:
+        return f"{match['name']}{match['quote']}{urljoin(base_url, match['url'].strip())}{match['quote']}"
+
+    def resolve_srcset(match: re.Match) -> str:
+        candidates = []
+        for candidate in match["candidates"].split(","):
+            url, _, descriptor = candidate.strip().partition(" ")
+            if url:
+                candidates.append(f"{urljoin(base_url, url)} {descriptor.strip()}".strip())
+        return f"{match['name']}{match['quote']}{', '.join(candidates)}{match['quote']}"
+
+    return URL_ATTRIBUTE.sub(resolve_url, SRCSET_ATTRIBUTE.sub(resolve_srcset, html))
+
+
+class FullContentRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the whole post in <content:encoded>."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class FullContentAtomFeed(Atom1Feed):
+    """Atom with the whole post in <content type="html"> beside the summary."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """One request's feed: its title, page and posts, and the host that makes addresses absolute."""
+
+    request: HttpRequest
+    title: str
+    description: str
+    page_url: str
+    posts: QuerySet
+
+    def absolute(self, path: str) -> str:
+        return self.request.build_absolute_uri(path)
+
+
+class LatestPostsFeed(Feed):
+    """/feed/: the newest public posts."""
+
+    feed_type = FullContentRssFeed
+
+    def get_object(self, request, *args, **kwargs):
+        return FeedSource(
+            request=request,
+            title=settings.SITE_NAME,
+            description=settings.SITE_TAGLINE,
+            page_url=reverse("posts:home"),
+            posts=Post.objects.published(),
+        )
+
+    def title(self, source):
+        return source.title
+
+    def description(self, source):
+        return source.description
+
+    def link(self, source):
+        return source.absolute(source.page_url)
+
+    def feed_url(self, source):
+        return source.absolute(source.request.path)
+
+    def items(self, source):
+        posts = list(source.posts.with_meta().order_by("-published_at", "-pk")[:FEED_ITEMS])
+        for post in posts:
+            # Item methods only see the item, so the request-dependent parts are worked out here.
+            post.feed_url = source.absolute(post.get_absolute_url())
+            post.feed_summary = absolute_links(post.excerpt_html, base_url=post.feed_url)
+            post.feed_content = absolute_links(post.body_html, base_url=post.feed_url)
+            post.feed_author_url = source.absolute(reverse("posts:author", args=[post.author.username]))
+        return posts
+
+    def item_title(self, post):
+        return post.title
+
+    def item_description(self, post):
+        return post.feed_summary or post.feed_content
+
+    def item_link(self, post):
+        return post.feed_url
+
+    def item_guid(self, post):
+        return post.feed_url
+
+    def item_author_name(self, post):
+        return display_name(post.author)
+
+    def item_author_link(self, post):
+        return post.feed_author_url
+
+    def item_pubdate(self, post):
+        return post.published_at
+
+    def item_updateddate(self, post):
+        return post.updated_at
+
+    def item_categories(self, post):
+        return [category.name for category in post.categories.all()] + [tag.name for tag in post.tags.all()]
+
+    def item_extra_kwargs(self, post):
+        return {"content_html": post.feed_content}
+
+
+class LatestPostsAtomFeed(LatestPostsFeed):
+    """/feed/atom/."""
+
+    feed_type = FullContentAtomFeed
+
+    def subtitle(self, source):
+        return source.description
+
+
+class CategoryFeed(LatestPostsFeed):
+    """/category/parent/child/feed/: posts in the category and its subcategories."""
+
+    def get_object(self, request, path):
+        category = get_object_or_404(Category, path=path)
+        return FeedSource(
+            request=request,
+            title=f"{settings.SITE_NAME} – {category.name}",
+            description=category.description or f"Posts filed under {category.name}.",
+            page_url=category.get_absolute_url(),
+            posts=Post.objects.published().in_category(category),
+        )
+
+
+class TagFeed(LatestPostsFeed):
+    """/tag/slug/feed/."""
+
+    def get_object(self, request, slug):
+        tag = get_object_or_404(Tag, slug=slug)
+        return FeedSource(
+            request=request,
+            title=f"{settings.SITE_NAME} – {tag.name}",
+            description=f"Posts tagged {tag.name}.",
+            page_url=tag.get_absolute_url(),
+            posts=Post.objects.published().filter(tags=tag),
+        )
