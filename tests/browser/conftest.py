@@ -76,8 +76,9 @@ def page(context, request, tmp_path_factory):
 def screenshot():
     """Save a documentation screenshot into docs/screenshots/ (shown in the README)."""
 
-    def save(page, name: str):
+    def save(page, name: str, *, full_page: bool = True):
+        """`full_page=False` keeps just the viewport, for pages too long to read as a README image."""
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=full_page)
 
     return save
