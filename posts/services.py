@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
-from posts.images import process_upload
+from posts.images import ProcessedImage, process_upload
 from posts.models import Image
 
 MAX_NAME_LENGTH = 80
@@ -55,10 +55,15 @@ def add_image(
         legacy_id=legacy_id,
         legacy_url=legacy_url,
     )
+    return store_image(image=image, processed=processed, filename=file.name)
+
+
+def store_image(*, image: Image, processed: ProcessedImage, filename: str) -> Image:
+    """Store a verified upload and its renditions for ``image`` and save it (the admin's upload form uses this)."""
     stored: list[str] = []
     storage = image.file.storage
     try:
-        image.file.save(f"{_base_name(file.name)}.{processed.extension}", ContentFile(processed.content), save=False)
+        image.file.save(f"{_base_name(filename)}.{processed.extension}", ContentFile(processed.content), save=False)
         stored.append(image.file.name)
         base = image.file.name.rsplit(".", 1)[0]
         renditions = []
