@@ -1,9 +1,16 @@
 """Threaded comments under posts, their moderation settings and email subscriptions."""
 
+import hashlib
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from posts.models import Post
+
+from .rendering import render_comment
 
 
 def _base36(number: int, width: int) -> str:
@@ -19,6 +26,18 @@ class CommentQuerySet(models.QuerySet):
     def public(self):
         """The one rule for what readers see: approved comments on public posts."""
         return self.filter(status=Comment.Status.APPROVED, post__in=Post.objects.published())
+
+    def visible_to_reader(self, *, user=None, own_comment_ids=()):
+        """Public comments plus the reader's own held ones (by account or remembered in their session)."""
+        own = Q(pk__in=[int(pk) for pk in own_comment_ids])
+        if user is not None and user.is_authenticated:
+            own |= Q(user=user)
+        held = self.filter(own, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
+        return self.public() | held
+
+    def counted(self):
+        """Approved comments that still count towards "N thoughts" (soft-deleted ones keep a place only)."""
+        return self.public().filter(is_removed=False)
 
 
 class Comment(models.Model):
@@ -76,6 +95,11 @@ class Comment(models.Model):
         return f"{self.author_name} on {self.post}"
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_comment(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
         creating = self._state.adding and not self.thread_path
         if creating:
             self.thread_path = "~"  # placeholder until the primary key exists
@@ -102,6 +126,21 @@ class Comment(models.Model):
     def anchor(self) -> str:
         """WordPress-compatible anchor: imported comments keep their old #comment-ID."""
         return f"comment-{self.legacy_id or self.pk}"
+
+    def avatar_url(self, size: int = 56) -> str:
+        """The social account's picture when there is one, else the Gravatar of the email (identicon fallback)."""
+        if self.author_avatar_url:
+            return self.author_avatar_url
+        digest = hashlib.sha256(self.author_email.strip().lower().encode()).hexdigest()
+        return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
+
+    def editable_until(self, window_minutes: int):
+        return self.created_at + timedelta(minutes=window_minutes)
+
+    def ancestor_pk_at_depth(self, depth: int) -> int:
+        """The primary key of this comment's ancestor at `depth`, read from the thread path without a query."""
+        segment = self.thread_path.split("/")[depth - 1]
+        return int(segment[7:], 36)
 
     # Moderation: each returns whether the status changed, so callers notify only on a real transition.
 
@@ -213,6 +252,14 @@ class DiscussionSettings(models.Model):
 
     def __str__(self):
         return "Discussion settings"
+
+    def comments_open_for(self, post: Post) -> bool:
+        """Open when the post is public, allows comments and is not older than the closing age."""
+        if not post.comments_open or not post.is_public:
+            return False
+        if self.close_after_days:
+            return post.published_at >= timezone.now() - timedelta(days=self.close_after_days)
+        return True
 
     @classmethod
     def load(cls) -> "DiscussionSettings":

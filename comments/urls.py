@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+# Importing the posts URLconf registers its yyyy/dd converters, so comment pages share the permalink format.
+from posts.urls import FourDigitYearConverter, TwoDigitConverter  # noqa: F401
+from posts.views import PostDetailView
+
+from . import views
 
 app_name = "comments"
 
-urlpatterns = []
+urlpatterns = [
+    path("comments/post/<int:post_id>/", views.post_comment, name="post"),
+    path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
+    path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
+    # /YYYY/MM/DD/slug/comment-page-N/: the post page showing the Nth page of top-level comments.
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/comment-page-<int:comment_page>/",
+        PostDetailView.as_view(),
+        name="post_page",
+    ),
+]

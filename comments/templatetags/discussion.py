@@ -1,10 +1,126 @@
-"""The post page pulls its discussion in through `{% discussion post %}`."""
+"""The post page pulls its discussion in through `{% discussion post %}`; lists show counts with `{% comments_link post %}`."""
+
+from collections.abc import Iterable
+from urllib.parse import unquote
 
 from django import template
+from django.core.paginator import Page
+from django.db.models import Count, QuerySet
+
+from posts.models import Post
+
+from ..forms import CommentForm
+from ..identity import identity_for
+from ..models import Comment
+from ..services import load_discussion
+from ..views import COMMENTER_COOKIES
 
 register = template.Library()
 
 
+def _comment_page(request) -> int | None:
+    match = getattr(request, "resolver_match", None)
+    page = match.kwargs.get("comment_page") if match else None
+    return page if isinstance(page, int) else None
+
+
+def comment_form_for(post: Post, request, *, reply_to: Comment | None = None) -> CommentForm:
+    """A fresh form for this reader: name, email and website from their cookies when they chose to be remembered."""
+    user = getattr(request, "user", None)
+    initial = {"parent": reply_to.pk if reply_to else None}
+    cookies = getattr(request, "COOKIES", {})
+    for field, cookie in COMMENTER_COOKIES.items():
+        if cookies.get(cookie):
+            initial[field] = unquote(cookies[cookie])
+    if any(cookies.get(cookie) for cookie in COMMENTER_COOKIES.values()):
+        initial["save_details"] = True
+    return CommentForm(post=post, user=user, initial=initial)
+
+
 @register.inclusion_tag("comments/discussion.html", takes_context=True)
 def discussion(context, post):
-    return {"post": post, "request": context.get("request")}
+    """The whole discussion under a post: count, thread, pagination and the reply form (or "closed")."""
+    request = context.get("request")
+    reply_to_id = request.GET.get("replytocom") if request is not None else None
+    thread = load_discussion(post=post, request=request, page=_comment_page(request), reply_to_id=reply_to_id)
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
+    return {
+        "post": post,
+        "request": request,
+        "discussion": thread,
+        "form": comment_form_for(post, request, reply_to=thread.reply_to) if thread.is_open else None,
+        "reply_to": thread.reply_to,
+        "identity": identity_for(user) if signed_in else None,
+        "csrf_token": context.get("csrf_token"),
+        "post_url": post.get_absolute_url(),
+    }
+
+
+@register.inclusion_tag("comments/thread.html", takes_context=True)
+def comment_thread(context, nodes, depth=1):
+    """One level of the nested list; recursion happens through the template for each node's children."""
+    return {**context.flatten(), "nodes": nodes, "depth": depth}
+
+
+@register.simple_tag
+def comment_page_url(post, page: int) -> str:
+    base = post.get_absolute_url()
+    return base if page <= 1 else f"{base}comment-page-{page}/"
+
+
+# Counts on lists of posts ----------------------------------------------------------------------------
+
+
+def annotate_comment_counts(posts: Iterable[Post]) -> list[Post]:
+    """Set `approved_comment_count` on every post in one query (no query per post on a list page)."""
+    posts = [post for post in posts if isinstance(post, Post)]
+    missing = [post for post in posts if not hasattr(post, "approved_comment_count")]
+    if missing:
+        counts = dict(
+            Comment.objects.counted()
+            .filter(post__in=[post.pk for post in missing])
+            .values_list("post")
+            .annotate(n=Count("pk"))
+            .values_list("post", "n")
+        )
+        for post in missing:
+            post.approved_comment_count = counts.get(post.pk, 0)
+    return posts
+
+
+@register.filter
+def with_comment_counts(posts):
+    """`{% for post in posts|with_comment_counts %}`: the list, each post knowing its approved-comment count."""
+    return annotate_comment_counts(posts)
+
+
+def _posts_in_context(context) -> list[Post]:
+    """Every post in the lists the page is already showing (never triggers a query of its own)."""
+    found = []
+    for value in context.flatten().values():
+        if isinstance(value, Page):
+            value = value.object_list
+        if isinstance(value, QuerySet) and value._result_cache is None:
+            continue
+        if isinstance(value, list | tuple | QuerySet):
+            found.extend(item for item in value if isinstance(item, Post))
+    return found
+
+
+@register.inclusion_tag("comments/comments_link.html", takes_context=True)
+def comments_link(context, post):
+    """ "Leave a comment" / "1 Comment" / "N Comments" linking to the discussion.
+
+    The first call on a page counts the comments of every post the page lists, in one query, and keeps
+    the answers on the template context (which every include of a list item shares).
+    """
+    count = getattr(post, "approved_comment_count", None)
+    if count is None:
+        counts = context.__dict__.setdefault("_approved_comment_counts", {})
+        if post.pk not in counts:
+            batch = {p.pk: p for p in _posts_in_context(context) if p.pk not in counts}
+            batch[post.pk] = post
+            counts.update((p.pk, p.approved_comment_count) for p in annotate_comment_counts(batch.values()))
+        count = counts[post.pk]
+    return {"post": post, "count": count, "url": post.get_absolute_url()}

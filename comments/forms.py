@@ -1,0 +1,149 @@
+"""The reader's comment form (WordPress.com's fields) and its anti-spam checks.
+
+Security steps are separate clean steps, as in django-contrib-comments: a honeypot field that people
+never see, and a signed timestamp that refuses forms sent back faster than a person types or older
+than a day. Both failures keep everything the reader typed.
+"""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from posts.models import Post
+
+TIMESTAMP_SALT = "comments.form.timestamp"
+COMMENT_MAX_LENGTH = 65525  # WordPress's limit for comment_content
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def issue_timestamp(post: Post) -> str:
+    """A signed "this form was shown for this post at this time" token."""
+    return signing.dumps({"post": post.pk, "at": time.time()}, salt=TIMESTAMP_SALT)
+
+
+class CommentBodyForm(forms.Form):
+    """Just the text: what a reader may change when editing their comment."""
+
+    comment = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 45, "autocomplete": "off"}),
+        error_messages={"required": "Please type your comment."},
+    )
+
+    def clean_comment(self):
+        text = self.cleaned_data["comment"].strip()
+        if not text:
+            raise forms.ValidationError("Please type your comment.")
+        return text
+
+
+class CommentForm(CommentBodyForm):
+    """A new comment or reply. Signed-in readers do not see (or send) name, email and website."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="Address never made public",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
+        error_messages={
+            "required": "Please enter your email address; it is never made public.",
+            "invalid": "Please enter a valid email address, like name@example.org.",
+        },
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=245,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30}),
+        error_messages={"required": "Please enter your name."},
+    )
+    url = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url", "size": 30}),
+        error_messages={"invalid": "Please enter a full web address, like https://example.org, or leave it empty."},
+    )
+    save_details = forms.BooleanField(
+        label="Save my name, email, and website in this browser for the next time I comment.", required=False
+    )
+    notify_comments = forms.BooleanField(label="Notify me of new comments via email.", required=False)
+    notify_posts = forms.BooleanField(label="Notify me of new posts via email.", required=False)
+    parent = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput)
+    timestamp = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The honeypot: hidden from people (and from assistive technology); bots fill every field.
+    homepage = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    IDENTITY_FIELDS = ("name", "email", "url", "save_details")
+
+    def __init__(self, *args, post: Post, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post = post
+        self.signed_in = bool(user is not None and user.is_authenticated)
+        if self.signed_in:
+            for name in self.IDENTITY_FIELDS:
+                del self.fields[name]
+        if not self.is_bound:
+            self.initial.setdefault("timestamp", issue_timestamp(post))
+
+    @property
+    def fresh_timestamp(self) -> str:
+        """A new token for a re-shown form, so the reader's next attempt is timed from now."""
+        return issue_timestamp(self.post)
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        return parent or None
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Please enter your name.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("homepage"):
+            raise forms.ValidationError(
+                "Your comment looked automated, so it was not posted. Please leave the hidden “homepage” field empty "
+                "and post again.",
+                code="honeypot",
+            )
+        self._check_timestamp(cleaned.get("timestamp") or "")
+        return cleaned
+
+    def _check_timestamp(self, token: str) -> None:
+        max_age = _setting("COMMENTS_FORM_MAX_AGE", 24 * 60 * 60)
+        try:
+            payload = signing.loads(token, salt=TIMESTAMP_SALT, max_age=max_age)
+        except signing.SignatureExpired as error:
+            raise forms.ValidationError(
+                "This page was open for a long time, so the form expired. Your comment is still here: "
+                "please post it again.",
+                code="expired",
+            ) from error
+        except signing.BadSignature as error:
+            raise forms.ValidationError(
+                "The form was incomplete. Your comment is still here: please post it again.", code="bad_timestamp"
+            ) from error
+        if not isinstance(payload, dict) or payload.get("post") != self.post.pk:
+            raise forms.ValidationError(
+                "The form belongs to another post. Your comment is still here: please post it again.",
+                code="bad_timestamp",
+            )
+        age = time.time() - float(payload.get("at", 0))
+        if age < _setting("COMMENTS_MIN_FORM_SECONDS", 3):
+            raise forms.ValidationError(
+                "That was very quick! Please take a moment to read your comment, then post it again.",
+                code="too_fast",
+            )

@@ -1,0 +1,118 @@
+"""Decide the status of a new or edited comment with WordPress's rules, applied in order.
+
+1. disallowed words in body, name, email, URL, IP or user agent → trash (even for trusted people);
+2. editors (``comments.moderate_comment``) and the post's author → approved;
+3. a configured spam checker says spam → spam;
+4. "comment must be manually approved" → pending;
+5. "author must have a previously approved comment" and this is their first → pending;
+6. more than N links → pending;
+7. moderation words → pending;
+8. otherwise → approved.
+
+Spam checkers are named in ``settings.COMMENTS_SPAM_CHECKERS`` (dotted paths), each a callable or a
+class with an Akismet-style ``check(comment, request) -> bool`` (True means spam). None by default,
+so nothing leaves the server.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.module_loading import import_string
+
+from .models import Comment, DiscussionSettings
+from .rendering import count_links
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A status and, for moderators and tests, the rule that chose it."""
+
+    status: str
+    reason: str
+
+
+def moderate(comment: Comment, *, discussion: DiscussionSettings, request=None) -> Decision:
+    """The status `comment` (with body_html rendered, not necessarily saved) should get."""
+    haystack = [
+        comment.body,
+        comment.author_name,
+        comment.author_email,
+        comment.author_url,
+        comment.ip_address or "",
+        comment.user_agent,
+    ]
+    word = first_match(discussion.disallowed_keys, haystack)
+    if word:
+        return Decision(Comment.Status.TRASH, f"contains the disallowed word “{word}”")
+    if is_trusted(comment):
+        return Decision(Comment.Status.APPROVED, "trusted author")
+    checker = first_spam_verdict(comment, request)
+    if checker:
+        return Decision(Comment.Status.SPAM, f"{checker} says spam")
+    if discussion.require_manual_approval:
+        return Decision(Comment.Status.PENDING, "every comment is approved by hand")
+    if discussion.require_previous_approval and not has_approved_comment(comment):
+        return Decision(Comment.Status.PENDING, "first comment by this author")
+    links = count_links(comment.body_html)
+    if links > discussion.max_links:
+        return Decision(Comment.Status.PENDING, f"{links} links (more than {discussion.max_links})")
+    word = first_match(discussion.moderation_keys, haystack)
+    if word:
+        return Decision(Comment.Status.PENDING, f"contains the moderation word “{word}”")
+    return Decision(Comment.Status.APPROVED, "passed every rule")
+
+
+def is_trusted(comment: Comment) -> bool:
+    user = comment.user
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.pk == comment.post.author_id or user.has_perm("comments.moderate_comment")
+
+
+def has_approved_comment(comment: Comment) -> bool:
+    """Whether the author (by account, or by email address) already has an approved comment elsewhere."""
+    known = Q()
+    if comment.user_id:
+        known |= Q(user_id=comment.user_id)
+    if comment.author_email:
+        known |= Q(author_email__iexact=comment.author_email)
+    if not known:
+        return False
+    return Comment.objects.filter(known, status=Comment.Status.APPROVED).exclude(pk=comment.pk).exists()
+
+
+def first_match(keys: str, haystack: list[str]) -> str | None:
+    """The first key (one per line, case-insensitive substring, like WordPress) found in any field."""
+    for line in keys.splitlines():
+        word = line.strip()
+        if not word:
+            continue
+        pattern = re.compile(re.escape(word), re.IGNORECASE)
+        if any(pattern.search(field) for field in haystack if field):
+            return word
+    return None
+
+
+def first_spam_verdict(comment: Comment, request) -> str | None:
+    """The dotted path of the first checker that calls the comment spam; a failing checker is logged, not fatal."""
+    for path in getattr(settings, "COMMENTS_SPAM_CHECKERS", ()):
+        try:
+            if _checker(path)(comment, request):
+                return path
+        except Exception:
+            logger.exception("Spam checker %s failed; treating the comment as not spam", path)
+    return None
+
+
+@cache
+def _checker(path: str):
+    target = import_string(path)
+    if isinstance(target, type):
+        return target().check
+    return getattr(target, "check", target)

@@ -1,0 +1,370 @@
+"""What readers do with comments: read a thread, post, edit and delete their own.
+
+Views stay thin: they turn requests into these keyword-only calls and a refusal
+(:class:`CommentRefused`) into a themed page that keeps what the reader typed.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from posts.models import Post
+
+from . import notifications
+from .models import Comment, DiscussionSettings
+from .moderation import moderate
+from .rendering import render_comment
+
+SESSION_KEY = "comments_posted"
+SESSION_LIMIT = 50
+
+
+class CommentRefused(Exception):
+    """A comment that cannot be accepted; `message` is shown to the reader, who keeps their text."""
+
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class CommentsClosed(CommentRefused):
+    status_code = 403
+
+    def __init__(self, message: str = "Comments are closed."):
+        super().__init__(message)
+
+
+class PostingTooQuickly(CommentRefused):
+    status_code = 429
+
+    def __init__(self, message: str = "You are posting comments too quickly. Slow down."):
+        super().__init__(message)
+
+
+class DuplicateComment(CommentRefused):
+    status_code = 409
+
+    def __init__(self, message: str = "Duplicate comment detected; it looks as though you’ve already said that!"):
+        super().__init__(message)
+
+
+class EditWindowClosed(CommentRefused):
+    status_code = 403
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ThreadNode:
+    """A comment and its displayed replies; `can_reply` is false at the maximum depth."""
+
+    comment: Comment
+    children: list["ThreadNode"] = field(default_factory=list)
+    can_reply: bool = True
+    is_held: bool = False
+    can_change: bool = False
+
+
+@dataclass
+class Discussion:
+    """Everything the discussion template needs, gathered in a constant number of queries."""
+
+    post: Post
+    settings: DiscussionSettings
+    nodes: list[ThreadNode]
+    count: int
+    is_open: bool
+    page: int = 1
+    page_count: int = 1
+    reply_to: Comment | None = None
+
+    @property
+    def is_paginated(self) -> bool:
+        return self.page_count > 1
+
+
+def own_comment_ids(request) -> list[int]:
+    """Comments this browser posted, remembered in the session (held ones, and the edit window)."""
+    if request is None or not hasattr(request, "session"):
+        return []
+    return [int(pk) for pk in request.session.get(SESSION_KEY, []) if str(pk).isdigit()]
+
+
+def remember_comment(request, comment: Comment) -> None:
+    ids = [pk for pk in own_comment_ids(request) if pk != comment.pk] + [comment.pk]
+    request.session[SESSION_KEY] = ids[-SESSION_LIMIT:]
+
+
+def load_discussion(*, post: Post, request=None, page: int | None = None, reply_to_id: str | None = None) -> Discussion:
+    """The post's thread, nested, for this reader: one query for the settings, one for the comments.
+
+    The comments come out of the database in display order (ORDER BY thread_path); nesting is
+    rebuilt in Python, so a thread of any size and depth costs the same number of queries.
+    """
+    discussion_settings = DiscussionSettings.load()
+    user = getattr(request, "user", None)
+    own_ids = set(own_comment_ids(request))
+    comments = list(
+        Comment.objects.filter(post=post).visible_to_reader(user=user, own_comment_ids=own_ids).order_by("thread_path")
+    )
+    now = timezone.now()
+    by_pk: dict[int, ThreadNode] = {}
+    roots: list[ThreadNode] = []
+    max_depth = max(discussion_settings.thread_depth, 1)
+    for comment in comments:
+        comment.post = post  # the template builds links from it; never a query per comment
+        node = ThreadNode(
+            comment=comment,
+            can_reply=comment.depth < max_depth
+            and comment.status == Comment.Status.APPROVED
+            and not comment.is_removed,
+            is_held=comment.status != Comment.Status.APPROVED,
+            can_change=_may_change(comment, user=user, own_ids=own_ids, settings=discussion_settings, now=now),
+        )
+        by_pk[comment.pk] = node
+        if comment.parent_id is None:
+            roots.append(node)
+        elif comment.parent_id in by_pk:
+            by_pk[comment.parent_id].children.append(node)
+        # A reply whose parent is not shown (held, trashed) is not shown either.
+    roots = _prune_removed(roots)
+    if discussion_settings.comment_order == DiscussionSettings.Order.NEWEST_FIRST:
+        roots.reverse()
+    per_page = discussion_settings.comments_per_page
+    page_count = max(math.ceil(len(roots) / per_page), 1) if per_page else 1
+    page = min(max(page or 1, 1), page_count)
+    if per_page:
+        roots = roots[(page - 1) * per_page : page * per_page]
+    reply_to = None
+    if reply_to_id and str(reply_to_id).isdigit() and int(reply_to_id) in by_pk:
+        candidate = by_pk[int(reply_to_id)]
+        reply_to = candidate.comment if candidate.can_reply else None
+    count = sum(1 for c in comments if c.status == Comment.Status.APPROVED and not c.is_removed)
+    return Discussion(
+        post=post,
+        settings=discussion_settings,
+        nodes=roots,
+        count=count,
+        is_open=discussion_settings.comments_open_for(post),
+        page=page,
+        page_count=page_count,
+        reply_to=reply_to,
+    )
+
+
+def _prune_removed(nodes: list[ThreadNode]) -> list[ThreadNode]:
+    """Drop deleted comments that no longer have any reply to keep a place for."""
+    kept = []
+    for node in nodes:
+        node.children = _prune_removed(node.children)
+        if not node.comment.is_removed or node.children:
+            kept.append(node)
+    return kept
+
+
+def _may_change(comment: Comment, *, user, own_ids: set[int], settings: DiscussionSettings, now) -> bool:
+    if comment.is_removed or comment.status == Comment.Status.TRASH:
+        return False
+    is_own = comment.pk in own_ids or (user is not None and user.is_authenticated and comment.user_id == user.pk)
+    return is_own and now <= comment.editable_until(settings.edit_window_minutes)
+
+
+def reader_may_change(comment: Comment, *, request, discussion: DiscussionSettings | None = None) -> bool:
+    """Whether this reader may still edit or delete `comment` (their own, inside the edit window)."""
+    discussion = discussion or DiscussionSettings.load()
+    return _may_change(
+        comment,
+        user=getattr(request, "user", None),
+        own_ids=set(own_comment_ids(request)),
+        settings=discussion,
+        now=timezone.now(),
+    )
+
+
+def page_of(comment: Comment, *, discussion: DiscussionSettings) -> int:
+    """The comment page showing `comment`, so the redirect after posting lands on it."""
+    per_page = discussion.comments_per_page
+    if not per_page:
+        return 1
+    root_pk = comment.ancestor_pk_at_depth(1)
+    roots = Comment.objects.filter(post_id=comment.post_id, parent__isnull=True)
+    roots = roots.filter(Q(pk__in=Comment.objects.public().values("pk")) | Q(pk=root_pk))
+    root_path = comment.thread_path.split("/")[0]
+    if discussion.comment_order == DiscussionSettings.Order.NEWEST_FIRST:
+        before = roots.filter(thread_path__gt=root_path).count()
+    else:
+        before = roots.filter(thread_path__lt=root_path).count()
+    return before // per_page + 1
+
+
+def comment_url(comment: Comment, *, discussion: DiscussionSettings) -> str:
+    """The address that shows the comment: its post (or comment page) and its anchor."""
+    post_url = comment.post.get_absolute_url()
+    page = page_of(comment, discussion=discussion)
+    if page > 1:
+        post_url = f"{post_url}comment-page-{page}/"
+    return f"{post_url}#{comment.anchor}"
+
+
+# Posting ------------------------------------------------------------------------------------------
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def flood_keys(*, user, ip_address: str | None) -> list[str]:
+    keys = []
+    if ip_address:
+        keys.append(f"comments:flood:ip:{ip_address}")
+    if user is not None and user.is_authenticated:
+        keys.append(f"comments:flood:user:{user.pk}")
+    return keys
+
+
+def check_flood(*, user, ip_address: str | None) -> None:
+    """At most one comment per COMMENTS_FLOOD_SECONDS (15) per IP and per account; moderators are exempt."""
+    if user is not None and user.is_authenticated and user.has_perm("comments.moderate_comment"):
+        return
+    seconds = _setting("COMMENTS_FLOOD_SECONDS", 15)
+    if seconds and any(cache.get(key) for key in flood_keys(user=user, ip_address=ip_address)):
+        raise PostingTooQuickly()
+
+
+def record_flood(*, user, ip_address: str | None) -> None:
+    seconds = _setting("COMMENTS_FLOOD_SECONDS", 15)
+    if seconds:
+        cache.set_many(dict.fromkeys(flood_keys(user=user, ip_address=ip_address), True), timeout=seconds)
+
+
+def check_duplicate(*, post: Post, body: str, author_name: str, author_email: str, user) -> None:
+    """The same text by the same person on the same post, unless it went to the trash (WordPress's rule)."""
+    same_author = Q(author_name=author_name)
+    if author_email:
+        same_author |= Q(author_email__iexact=author_email)
+    if user is not None and user.is_authenticated:
+        same_author |= Q(user=user)
+    duplicate = (
+        Comment.objects.filter(post=post, body=body.strip())
+        .filter(same_author)
+        .exclude(status=Comment.Status.TRASH)
+        .exists()
+    )
+    if duplicate:
+        raise DuplicateComment()
+
+
+def resolve_parent(*, post: Post, parent_id, discussion: DiscussionSettings) -> Comment | None:
+    """The comment being replied to; past the maximum depth, its deepest allowed ancestor (like WordPress)."""
+    if parent_id in (None, "", 0, "0"):
+        return None
+    parent = (
+        Comment.objects.public()
+        .filter(post=post, pk=parent_id, is_removed=False)
+        .only("pk", "post_id", "thread_path", "depth", "author_name")
+        .first()
+    )
+    if parent is None:
+        raise CommentRefused("The comment you are replying to is no longer available.")
+    max_depth = max(discussion.thread_depth, 1)
+    if max_depth == 1:
+        return None
+    if parent.depth >= max_depth:
+        parent = Comment.objects.get(pk=parent.ancestor_pk_at_depth(max_depth - 1))
+    return parent
+
+
+def post_comment(
+    *,
+    post: Post,
+    parent: Comment | None,
+    body: str,
+    author_name: str,
+    author_email: str,
+    author_url: str = "",
+    author_avatar_url: str = "",
+    user=None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    request=None,
+    notify_comments: bool = False,
+    notify_posts: bool = False,
+) -> Comment:
+    """Check, moderate and save a reader's comment, then tell people about it once it is committed.
+
+    Raises CommentsClosed (403), PostingTooQuickly (429), DuplicateComment (409) or CommentRefused (400).
+    """
+    discussion = DiscussionSettings.load()
+    if not discussion.comments_open_for(post):
+        raise CommentsClosed()
+    if parent is not None and parent.post_id != post.pk:
+        raise CommentRefused("The comment you are replying to belongs to another post.")
+    if user is not None and not user.is_authenticated:
+        user = None
+    body = body.strip()
+    check_duplicate(post=post, body=body, author_name=author_name, author_email=author_email, user=user)
+    check_flood(user=user, ip_address=ip_address)
+    comment = Comment(
+        post=post,
+        parent=parent,
+        user=user,
+        author_name=author_name.strip()[:245],
+        author_email=author_email.strip(),
+        author_url=author_url.strip(),
+        author_avatar_url=author_avatar_url,
+        body=body,
+        ip_address=ip_address or None,
+        user_agent=(user_agent or "")[:500],
+        created_at=timezone.now(),
+        type=Comment.Type.COMMENT,
+    )
+    comment.body_html = render_comment(body)
+    comment.status = moderate(comment, discussion=discussion, request=request).status
+    with transaction.atomic():
+        comment.save()
+        transaction.on_commit(
+            lambda: notifications.comment_posted(comment, notify_comments=notify_comments, notify_posts=notify_posts)
+        )
+    record_flood(user=user, ip_address=ip_address)
+    if request is not None and hasattr(request, "session"):
+        remember_comment(request, comment)
+    return comment
+
+
+def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
+    """A reader's correction inside the edit window: re-rendered, re-moderated, marked as edited."""
+    discussion = DiscussionSettings.load()
+    if not reader_may_change(comment, request=request, discussion=discussion):
+        raise EditWindowClosed("This comment can no longer be edited.")
+    if not discussion.comments_open_for(comment.post):
+        raise CommentsClosed()
+    comment.body = body.strip()
+    comment.body_html = render_comment(comment.body)
+    was_approved = comment.status == Comment.Status.APPROVED
+    comment.status = moderate(comment, discussion=discussion, request=request).status
+    comment.edited_at = timezone.now()
+    with transaction.atomic():
+        comment.save(update_fields=["body", "body_html", "status", "edited_at"])
+        if not (was_approved and comment.status == Comment.Status.APPROVED):
+            # Newly held (or newly visible): moderators and subscribers may need to know.
+            transaction.on_commit(lambda: notifications.comment_posted(comment))
+    return comment
+
+
+def delete_comment(*, comment: Comment, request=None) -> None:
+    """A reader withdraws their comment: with replies it keeps its place as "This comment was deleted."."""
+    if not reader_may_change(comment, request=request):
+        raise EditWindowClosed("This comment can no longer be deleted.")
+    if comment.replies.exclude(status=Comment.Status.TRASH).exists():
+        comment.is_removed = True
+        comment.save(update_fields=["is_removed"])
+    else:
+        comment.trash()

@@ -1,0 +1,180 @@
+"""Thin views for what readers do with comments; the rules live in services.py and moderation.py."""
+
+import ipaddress
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from posts.models import Post
+
+from . import services
+from .forms import CommentBodyForm, CommentForm
+from .identity import identity_for
+from .models import Comment, DiscussionSettings
+
+LARGEST_ID = 2**63 - 1
+COOKIE_MAX_AGE = 347 * 24 * 60 * 60  # WordPress keeps the commenter cookies this long
+COMMENTER_COOKIES = {"name": "comment_author", "email": "comment_author_email", "url": "comment_author_url"}
+
+
+def client_ip(request) -> str | None:
+    """The reader's address; behind the trusted proxy, the last hop it appended to X-Forwarded-For."""
+    candidate = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
+        candidate = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+def comment_form_page(request, *, post: Post, form, message: str = "", status: int = 400, title: str = ""):
+    """The themed page that re-shows a refused comment with everything the reader typed."""
+    identity = identity_for(request.user) if request.user.is_authenticated else None
+    parent_id = str(form.data.get("parent", ""))
+    reply_to = None
+    if parent_id.isdigit() and 0 < int(parent_id) <= LARGEST_ID:
+        reply_to = Comment.objects.public().filter(post=post, pk=int(parent_id), is_removed=False).first()
+    context = {
+        "post": post,
+        "form": form,
+        "message": message,
+        "title": title or "Your comment could not be posted",
+        "identity": identity,
+        "reply_to": reply_to,
+        "is_open": DiscussionSettings.load().comments_open_for(post),
+    }
+    return render(request, "comments/comment_form_page.html", context, status=status)
+
+
+@require_POST
+def post_comment(request, post_id: int):
+    """The comment form's target: refusals re-show the form (400/403/409/429), success lands on the comment."""
+    if post_id > LARGEST_ID:
+        raise Http404("No such post.")
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    discussion = DiscussionSettings.load()
+    form = CommentForm(request.POST, post=post, user=request.user)
+    if not discussion.comments_open_for(post):
+        return comment_form_page(
+            request, post=post, form=form, message="Comments are closed.", status=403, title="Comments are closed"
+        )
+    if not form.is_valid():
+        return comment_form_page(request, post=post, form=form, status=400)
+    data = form.cleaned_data
+    if request.user.is_authenticated:
+        identity = identity_for(request.user)
+        author = {
+            "author_name": identity.name,
+            "author_email": identity.email,
+            "author_url": identity.url,
+            "author_avatar_url": identity.avatar_url,
+        }
+    else:
+        author = {"author_name": data["name"], "author_email": data["email"], "author_url": data["url"]}
+    try:
+        parent = services.resolve_parent(post=post, parent_id=data["parent"], discussion=discussion)
+        comment = services.post_comment(
+            post=post,
+            parent=parent,
+            body=data["comment"],
+            user=request.user,
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+            request=request,
+            notify_comments=data["notify_comments"],
+            notify_posts=data["notify_posts"],
+            **author,
+        )
+    except services.CommentRefused as refusal:
+        return comment_form_page(request, post=post, form=form, message=refusal.message, status=refusal.status_code)
+    response = HttpResponseRedirect(services.comment_url(comment, discussion=discussion))
+    if not request.user.is_authenticated:
+        remember_commenter(request, response, data)
+    return response
+
+
+def remember_commenter(request, response, data: dict) -> None:
+    """Cookies with name, email and website only when the reader ticked the consent box; otherwise forget them."""
+    for field, cookie in COMMENTER_COOKIES.items():
+        if data.get("save_details") and data.get(field):
+            response.set_cookie(
+                cookie,
+                quote(data[field]),
+                max_age=COOKIE_MAX_AGE,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        elif cookie in request.COOKIES:
+            response.delete_cookie(cookie, samesite="Lax")
+
+
+def _own_comment(request, pk: int) -> Comment:
+    if pk > LARGEST_ID:
+        raise Http404("No such comment.")
+    return get_object_or_404(
+        Comment.objects.select_related("post").exclude(status=Comment.Status.TRASH).filter(is_removed=False), pk=pk
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def edit_comment(request, pk: int):
+    """A reader corrects their own comment during the edit window."""
+    comment = _own_comment(request, pk)
+    discussion = DiscussionSettings.load()
+    if not services.reader_may_change(comment, request=request, discussion=discussion):
+        return _too_late(request, comment, discussion, "This comment can no longer be edited.")
+    form = CommentBodyForm(request.POST or None, initial={"comment": comment.body})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.edit_comment(comment=comment, body=form.cleaned_data["comment"], request=request)
+            except services.CommentRefused as refusal:
+                messages.error(request, refusal.message)
+                status = refusal.status_code
+            else:
+                return redirect(services.comment_url(comment, discussion=discussion))
+        else:
+            status = 400
+    context = {
+        "comment": comment,
+        "post": comment.post,
+        "form": form,
+        "editable_until": comment.editable_until(discussion.edit_window_minutes),
+    }
+    return render(request, "comments/comment_edit.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete_comment(request, pk: int):
+    """A reader withdraws their own comment during the edit window (asks first)."""
+    comment = _own_comment(request, pk)
+    discussion = DiscussionSettings.load()
+    if not services.reader_may_change(comment, request=request, discussion=discussion):
+        return _too_late(request, comment, discussion, "This comment can no longer be deleted.")
+    if request.method == "POST":
+        services.delete_comment(comment=comment, request=request)
+        messages.success(request, "Your comment was deleted.")
+        return redirect(f"{comment.post.get_absolute_url()}#comments")
+    return render(request, "comments/comment_delete.html", {"comment": comment, "post": comment.post})
+
+
+def _too_late(request, comment: Comment, discussion: DiscussionSettings, message: str):
+    context = {
+        "comment": comment,
+        "post": comment.post,
+        "message": message,
+        "window": discussion.edit_window_minutes,
+        "public": comment.status == Comment.Status.APPROVED and comment.post.is_public,
+    }
+    return render(request, "comments/comment_locked.html", context, status=403)
