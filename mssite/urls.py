@@ -9,6 +9,7 @@ from mssite.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("comments.urls")),
     # Last: the posts app serves static pages at /slug/, a catch-all.

@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .social import social_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -53,6 +55,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    # Social login providers, in the order their icons are shown.
+    "accounts.providers.wordpress_com",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.facebook",
     "accounts",
     "posts",
     "comments",
@@ -68,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SocialLoginRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "mssite.urls"
@@ -126,6 +134,23 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+
+# Social login for commenters (see README "Social login"). Credentials come only from the environment.
+SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
+SOCIAL_LOGIN_SIMULATION = False  # development.py may turn it on; never with DEBUG off or in production
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = False  # X gives no email; Facebook's are unverified
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # commenters are not sent verification mail
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never merge accounts because emails match
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the icons POST; a GET shows a confirmation page
+SOCIALACCOUNT_STORE_TOKENS = False
+# Requests per client IP per minute on /accounts/<provider>/login/ and its /callback/.
+SOCIAL_LOGIN_RATE_LIMITS = {"start": 20, "callback": 30}
+COMMENTS_IDENTITY_FUNCTION = "accounts.identity.commenter_identity"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")

@@ -13,6 +13,9 @@ if not ALLOWED_HOSTS:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG cannot be on when DJANGO_ENV=production.")
+if env_bool("SOCIAL_LOGIN_SIMULATION", False):
+    raise ImproperlyConfigured("SOCIAL_LOGIN_SIMULATION cannot be on when DJANGO_ENV=production.")
+SOCIAL_LOGIN_SIMULATION = False
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (nginx, a load balancer).

@@ -1,0 +1,110 @@
+"""The one place where allauth's behaviour is adjusted for this site's commenters and authors."""
+
+import logging
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthError, AuthProcess
+from django.conf import settings
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from accounts import simulation
+
+logger = logging.getLogger(__name__)
+
+# Where a failed sign-in offers to go back to when allauth lost the state (forged or expired).
+RETURN_TO_SESSION_KEY = "accounts_social_login_return_to"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Local accounts (authors, editors) are created by administrators, never by a public sign-up form."""
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return False
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Readers sign up by logging in with a provider: no form, no staff rights, no merging by email."""
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin) -> bool:
+        return True
+
+    def pre_social_login(self, request: HttpRequest, sociallogin) -> None:
+        if sociallogin.is_existing or sociallogin.state.get("process") == AuthProcess.CONNECT:
+            return
+        # A new reader whose provider email already belongs to another account gets an account without
+        # that address: never merged into it (a provider may not have verified it), never stopped by a form.
+        taken = {
+            address.email.lower()
+            for address in sociallogin.email_addresses
+            if EmailAddress.objects.filter(email__iexact=address.email).exists()
+        }
+        if sociallogin.user.email and sociallogin.user.email.lower() in taken:
+            sociallogin.user.email = ""
+        if taken:
+            logger.info("Social sign-up via %s: dropped an email address already in use", sociallogin.account.provider)
+            sociallogin.email_addresses = [a for a in sociallogin.email_addresses if a.email.lower() not in taken]
+
+    def populate_user(self, request: HttpRequest, sociallogin, data: dict):
+        user = super().populate_user(request, sociallogin, data)
+        user.is_staff = False
+        user.is_superuser = False
+        return user
+
+    def save_user(self, request: HttpRequest, sociallogin, form=None):
+        # Staff rights are granted by an administrator, never by whatever a provider returned.
+        sociallogin.user.is_staff = False
+        sociallogin.user.is_superuser = False
+        return super().save_user(request, sociallogin, form=form)
+
+    def generate_state_param(self, state: dict) -> str:
+        next_url = state.get("next")
+        if self.request is not None and next_url:
+            self.request.session[RETURN_TO_SESSION_KEY] = next_url
+        return super().generate_state_param(state)
+
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None) -> None:
+        """Log the real cause for the administrator; show the reader a themed page with a way back."""
+        extra_context = extra_context or {}
+        provider_id = getattr(provider, "id", str(provider))
+        cancelled = error == AuthError.CANCELLED
+        log = logger.info if cancelled else logger.warning
+        log(
+            "Social login via %s failed: error=%s exception=%r state_found=%s",
+            provider_id,
+            error,
+            exception,
+            extra_context.get("state") is not None,
+            exc_info=exception if exception is not None and not cancelled else None,
+        )
+        context = {
+            "provider_name": getattr(provider, "name", provider_id),
+            "cancelled": cancelled,
+            "return_to": self._return_to(request, extra_context.get("state")),
+        }
+        response = render(request, "socialaccount/authentication_error.html", context, status=200 if cancelled else 400)
+        raise ImmediateHttpResponse(response)
+
+    def get_requests_session(self):
+        session = super().get_requests_session()
+        if simulation.is_enabled():
+            session.mount(simulation.API_BASE, simulation.SimulatedProviderTransport())
+        return session
+
+    def list_apps(self, request, provider=None, client_id=None):
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        if simulation.is_enabled():
+            return apps
+        # Belt and braces: simulated apps never work outside development, whatever the settings say.
+        return [app for app in apps if not (app.settings or {}).get("simulated")]
+
+    def _return_to(self, request: HttpRequest, state: dict | None) -> str:
+        candidates = [(state or {}).get("next"), request.session.get(RETURN_TO_SESSION_KEY)]
+        for url in candidates:
+            if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+                return url
+        return settings.LOGIN_REDIRECT_URL

@@ -1,0 +1,77 @@
+"""Who a signed-in commenter is: the name, avatar and profile link their comments carry.
+
+The comments app never imports accounts; it calls the function named by COMMENTS_IDENTITY_FUNCTION,
+which is `commenter_identity` here.
+"""
+
+from dataclasses import dataclass
+
+from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.providers import registry
+
+
+@dataclass(frozen=True)
+class CommenterIdentity:
+    """What a comment records about its signed-in author, and what the comment form shows them."""
+
+    name: str
+    email: str
+    url: str
+    avatar_url: str
+    provider_id: str = ""
+    provider_name: str = ""
+
+
+def provider_name(provider_id: str) -> str:
+    """The brand readers know ("Google", "X", "WordPress.com"), even for a provider no longer configured."""
+    provider_class = registry.get_class(provider_id)
+    return provider_class.name if provider_class else provider_id
+
+
+def social_identity(account: SocialAccount) -> CommenterIdentity:
+    """The identity a provider gave for `account`, read from the profile stored at each login."""
+    data = account.extra_data if isinstance(account.extra_data, dict) else {}
+    provider_class = registry.get_class(account.provider)
+    provider_account = provider_class.account_class(account) if provider_class else None
+    avatar_url = (provider_account.get_avatar_url() if provider_account else None) or _facebook_picture(data)
+    profile_url = provider_account.get_profile_url() if provider_account else None
+    name = data.get("display_name") or data.get("name") or data.get("username") or ""
+    if not name:
+        name = account.user.get_full_name() or account.user.get_username()
+    return CommenterIdentity(
+        name=str(name).strip()[:245],
+        email=account.user.email,
+        url=_http_url(profile_url),
+        avatar_url=_http_url(avatar_url, max_length=1000),
+        provider_id=account.provider,
+        provider_name=provider_name(account.provider),
+    )
+
+
+def current_social_account(user) -> SocialAccount | None:
+    """The social account the user signed in with most recently (allauth touches it at every login)."""
+    return SocialAccount.objects.filter(user=user).select_related("user").order_by("-last_login", "-pk").first()
+
+
+def commenter_identity(user) -> CommenterIdentity | None:
+    """The identity comments by `user` carry; None for anonymous readers, who type their own details."""
+    if user is None or not user.is_authenticated:
+        return None
+    account = current_social_account(user)
+    if account is not None:
+        return social_identity(account)
+    return CommenterIdentity(name=user.get_full_name() or user.get_username(), email=user.email, url="", avatar_url="")
+
+
+def _facebook_picture(data: dict) -> str | None:
+    picture = data.get("picture")
+    if isinstance(picture, dict) and isinstance(picture.get("data"), dict):
+        return picture["data"].get("url")
+    return None
+
+
+def _http_url(value, *, max_length: int = 500) -> str:
+    """Only http(s) links reach a page: a provider's profile field is data, not trusted markup."""
+    if isinstance(value, str) and value.lower().startswith(("https://", "http://")) and len(value) <= max_length:
+        return value
+    return ""

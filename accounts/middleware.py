@@ -1,0 +1,58 @@
+"""Guards allauth's per-provider endpoints, which its own ACCOUNT_RATE_LIMITS do not cover."""
+
+import time
+
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.providers import registry
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest
+from django.shortcuts import render
+
+
+def _endpoint(request: HttpRequest) -> tuple[str, str] | None:
+    """("start" or "callback", provider id) when the request is for a provider's login or callback URL."""
+    match = request.resolver_match
+    name = match.url_name if match else None
+    if not name:
+        return None
+    for kind, suffix in (("start", "_login"), ("callback", "_callback")):
+        if name.endswith(suffix) and registry.get_class(name.removesuffix(suffix)) is not None:
+            return kind, name.removesuffix(suffix)
+    return None
+
+
+def rate_limited(request: HttpRequest, *, kind: str) -> bool:
+    """Count this request against the client IP's per-minute budget; True when it is over."""
+    limit = settings.SOCIAL_LOGIN_RATE_LIMITS[kind]
+    window = int(time.time() // 60)
+    key = f"accounts:social-rl:{kind}:{get_account_adapter().get_client_ip(request)}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count > limit
+
+
+class SocialLoginRateLimitMiddleware:
+    """Rate-limits /accounts/<provider>/login/ and /callback/ per IP; unconfigured providers are 404."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        endpoint = _endpoint(request)
+        if endpoint is None:
+            return None
+        kind, provider_id = endpoint
+        if not get_social_adapter(request).list_apps(request, provider=provider_id):
+            raise Http404("This sign-in method is not available.")
+        if rate_limited(request, kind=kind):
+            return render(request, "socialaccount/rate_limited.html", status=429)
+        return None

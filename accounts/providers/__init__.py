@@ -1,0 +1,1 @@
+"""allauth providers written for this site: WordPress.com, and X with configurable endpoints."""
