@@ -69,7 +69,7 @@ Each post tries to do three things:
 
 1. explain the background, so the post makes sense without a medical degree;
 2. say what a study actually tested, in whom, and how big the effect was;
-3. be honest about uncertainty, including when the answer is "we don't know yet".
+3. be honest about uncertainty, including when the answer is “we don’t know yet”.
 
 ## Comments
 
@@ -109,7 +109,7 @@ the benefits and risks of a treatment for you.
 - **Comments are written by readers.** They share personal experience, which is valuable, but
   they are not checked by a clinician.
 
-Drugs discussed here may be used "off label", outside the conditions for which they are licensed.
+Drugs discussed here may be used “off label”, outside the conditions for which they are licensed.
 That is legal and often reasonable, but the decision belongs to you and your doctor.
 
 No writer on this site has a financial relationship with the makers of any treatment discussed.
@@ -147,7 +147,7 @@ FIGURE_CAPTION = (
     "The four courses of MS as described in 1996: (a) relapsing-remitting, (b) progressive-relapsing, "
     "(c) secondary progressive, (d) primary progressive. Schematic, not to scale."
 )
-FIGURE_CREDIT = "Drawn for MS Research Notes after Lublin and Reingold, Neurology 1996"
+FIGURE_CREDIT = "Adapted from Lublin and Reingold, Neurology 1996."
 FIGURE_MARKER = "{figure}"  # replaced by "[figure ID]" once the image exists
 
 RITUXIMAB_SLUG = "rituximab-for-secondary-progressive-ms"
@@ -161,7 +161,7 @@ A question comes up again and again in clinic and in the comments here: if ritux
 in relapsing MS, could it also help once the disease has turned progressive? The short answer is
 that it may help some people, mainly those whose MS still shows signs of active inflammation, but
 the evidence is thinner than for relapsing MS and comes largely from observational studies rather
-than randomised trials. The longer answer starts with what "progressive" means.
+than randomised trials. The longer answer starts with what “progressive” means.
 
 <!--more-->
 
@@ -183,10 +183,10 @@ disability against time.
 
 {figure}
 
-In 2013 the definitions were revised. "Progressive-relapsing" was folded into primary progressive
+In 2013 the definitions were revised. “Progressive-relapsing” was folded into primary progressive
 MS, and every course is now also described as *active* (relapses or new lesions on MRI) or *not
 active*, and progressive courses as *with* or *without progression*. That revision matters for this
-post: nearly every drug that works in MS works on inflammation, and "active" is how we see
+post: nearly every drug that works in MS works on inflammation, and “active” is how we see
 inflammation.
 
 ## What rituximab does
@@ -224,7 +224,7 @@ Across these studies the pattern is consistent: the benefit is largest in younge
 still shows inflammation, with recent relapses or new or enhancing lesions on MRI. For long-standing
 secondary progressive MS without such activity, no anti-CD20 drug has shown convincing benefit. The
 worsening then seems driven by processes inside the brain and spinal cord, behind a largely intact
-blood-brain barrier: slowly expanding "smouldering" lesions, activated microglia and the loss of
+blood-brain barrier: slowly expanding “smouldering” lesions, activated microglia and the loss of
 nerve fibres. Depleting B cells in the blood reaches those processes poorly.
 
 ## The risks
@@ -272,7 +272,7 @@ limits are.
 - **Gadolinium-enhancing lesions** light up after a contrast injection because the blood-brain
   barrier is leaking there. That leak lasts a few weeks, so enhancement is a snapshot of *current*
   inflammation.
-- **T1 "black holes"** are lesions that stay dark on T1-weighted images after the acute phase has
+- **T1 “black holes”** are lesions that stay dark on T1-weighted images after the acute phase has
   passed. They suggest lasting tissue loss rather than damage to myelin alone.
 - **Atrophy**, the gradual shrinking of the brain, happens in everyone with age and faster in MS.
   It is measured in research; on an individual report it is usually only mentioned when obvious.
@@ -296,7 +296,7 @@ progressive MS is hard to see on routine scans.
 
 Two newer signs are moving from research into clinics. The **central vein sign**, a small vein
 running through the middle of a lesion, helps tell MS apart from its mimics. **Paramagnetic rim
-lesions**, which show a dark ring on special sequences, mark chronically active, "smouldering"
+lesions**, which show a dark ring on special sequences, mark chronically active, “smouldering”
 lesions that expand slowly and are linked with faster progression. Both are likely to become part
 of routine reports over the next few years.
 """,
@@ -372,7 +372,7 @@ inflammation that drives progressive MS.
 
 BTK is an enzyme that B cells need to respond to signals, and that microglia, the brain's resident
 immune cells, use too. Blocking it should therefore calm B cells in the blood *and* microglia behind
-the blood-brain barrier, where the "smouldering" activity of progressive MS is thought to happen.
+the blood-brain barrier, where the “smouldering” activity of progressive MS is thought to happen.
 
 ## What the trials have shown so far
 

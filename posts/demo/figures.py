@@ -92,7 +92,7 @@ PANELS = (
     Panel(
         "c",
         "Secondary progressive",
-        "relapsing-remitting at first, then steady worsening",
+        "attacks at first, then steady worsening",
         _curve(
             lambda x: 0.1 if x < 0.45 else 0.1 + 0.95 * (x - 0.45) + 0.012 * math.sin((x - 0.45) * 30),
             [Relapse(0.1, 0.3), Relapse(0.27, 0.34, residual=0.06), Relapse(0.66, 0.12)],
@@ -120,7 +120,7 @@ def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFon
 
 def _arrow(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, int], width: int) -> None:
     draw.line([start, end], fill=INK, width=width)
-    head = 9 * SCALE
+    head = 14 * SCALE
     (x0, y0), (x1, y1) = start, end
     angle = math.atan2(y1 - y0, x1 - x0)
     left = (x1 - head * math.cos(angle - 0.45), y1 - head * math.sin(angle - 0.45))
@@ -134,13 +134,13 @@ def _draw_panel(canvas: Image.Image, panel: Panel, box: tuple[int, int, int, int
     s = SCALE
 
     # Letter and title share a baseline; the subtitle says in words what the curve shows.
-    draw.text((left, top + 32 * s), panel.letter, font=_font(40, bold=True), fill=INK, anchor="ls")
-    draw.text((left + 44 * s, top + 32 * s), panel.title, font=_font(28, bold=True), fill=INK, anchor="ls")
-    draw.text((left + 44 * s, top + 44 * s), panel.subtitle, font=_font(19), fill=MUTED, anchor="lt")
+    draw.text((left, top + 48 * s), panel.letter, font=_font(60, bold=True), fill=INK, anchor="ls")
+    draw.text((left + 62 * s, top + 48 * s), panel.title, font=_font(42, bold=True), fill=INK, anchor="ls")
+    draw.text((left + 62 * s, top + 64 * s), panel.subtitle, font=_font(28), fill=MUTED, anchor="lt")
 
     # The plotting area, leaving room for the axis labels.
-    plot_left, plot_top = left + 48 * s, top + 86 * s
-    plot_right, plot_bottom = right - 12 * s, bottom - 44 * s
+    plot_left, plot_top = left + 62 * s, top + 124 * s
+    plot_right, plot_bottom = right - 12 * s, bottom - 52 * s
     for fraction in (0.25, 0.5, 0.75):
         y = plot_bottom - fraction * (plot_bottom - plot_top)
         draw.line([(plot_left, y), (plot_right, y)], fill=GRID, width=s)
@@ -153,25 +153,25 @@ def _draw_panel(canvas: Image.Image, panel: Panel, box: tuple[int, int, int, int
         points.append(
             (plot_left + x * (plot_right - plot_left - 14 * s), plot_bottom - y * (plot_bottom - plot_top - 10 * s))
         )
-    draw.line(points, fill=panel.colour, width=5 * s, joint="curve")
+    draw.line(points, fill=panel.colour, width=7 * s, joint="curve")
 
-    _arrow(draw, (plot_left, plot_bottom), (plot_right, plot_bottom), 2 * s)
-    _arrow(draw, (plot_left, plot_bottom), (plot_left, plot_top - 6 * s), 2 * s)
-    label_font = _font(20)
-    draw.text(((plot_left + plot_right) // 2, plot_bottom + 14 * s), "Time", font=label_font, fill=INK, anchor="mt")
+    _arrow(draw, (plot_left, plot_bottom), (plot_right, plot_bottom), 3 * s)
+    _arrow(draw, (plot_left, plot_bottom), (plot_left, plot_top - 6 * s), 3 * s)
+    label_font = _font(30)
+    draw.text(((plot_left + plot_right) // 2, plot_bottom + 12 * s), "Time", font=label_font, fill=INK, anchor="mt")
 
     # Pillow draws text horizontally only: draw "Disability" on its own strip and rotate it.
     text_box = draw.textbbox((0, 0), "Disability", font=label_font, anchor="lt")
     strip = Image.new("RGB", (text_box[2] + 4 * s, text_box[3] + 4 * s), BACKGROUND)
     ImageDraw.Draw(strip).text((2 * s, 2 * s), "Disability", font=label_font, fill=INK, anchor="lt")
     strip = strip.rotate(90, expand=True)
-    canvas.paste(strip, (plot_left - strip.width - 10 * s, (plot_top + plot_bottom - strip.height) // 2))
+    canvas.paste(strip, (plot_left - strip.width - 8 * s, (plot_top + plot_bottom - strip.height) // 2))
 
 
 def courses_of_ms_png() -> bytes:
     """A 1600×1000 PNG with four panels, a–d, one per course of MS: disability (up) over time (right)."""
     canvas = Image.new("RGB", (WIDTH * SCALE, HEIGHT * SCALE), BACKGROUND)
-    margin, gutter = 56 * SCALE, 72 * SCALE
+    margin, gutter = 40 * SCALE, 64 * SCALE
     cell_width = (WIDTH * SCALE - 2 * margin - gutter) // 2
     cell_height = (HEIGHT * SCALE - 2 * margin - gutter) // 2
     for index, panel in enumerate(PANELS):
