@@ -1,0 +1,384 @@
+"""The moderation desk: WordPress's comment screen in the Django admin.
+
+Status tabs with counts, search, bulk actions, reply from the admin, a pending-count badge in the
+admin navigation, and the discussion settings as a single editable row. Moderation needs
+``comments.moderate_comment`` (the Editor group has it) or a superuser.
+"""
+
+import logging
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import truncatewords
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html, strip_tags
+
+from . import actions, notifications
+from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
+
+logger = logging.getLogger(__name__)
+
+STATUS_PARAMETER = "comment_status"
+# Like WordPress, "All" is the live discussion: spam and trash have their own tabs.
+LIVE_STATUSES = (Comment.Status.APPROVED, Comment.Status.PENDING)
+
+
+def status_counts(request: HttpRequest) -> dict[str, int]:
+    """Comments per status plus "all" (approved + pending), one query, remembered for the request."""
+    counts = getattr(request, "_comment_status_counts", None)
+    if counts is None:
+        rows = Comment.objects.order_by().values_list("status").annotate(total=Count("pk"))
+        counts = dict.fromkeys(Comment.Status.values, 0) | dict(rows)
+        counts["all"] = sum(counts[status] for status in LIVE_STATUSES)
+        request._comment_status_counts = counts
+    return counts
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status tabs: All (approved and pending), Pending, Approved, Spam, Trash, each with its count."""
+
+    title = "status"
+    parameter_name = STATUS_PARAMETER
+
+    def __init__(self, request, params, model, model_admin):
+        self.request = request
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        counts = status_counts(request)
+        return [(status, f"{label} ({counts[status]})") for status, label in _TAB_ORDER]
+
+    def choices(self, changelist):
+        choices = list(super().choices(changelist))
+        choices[0]["display"] = f"All ({status_counts(self.request)['all']})"
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Comment.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset.filter(status__in=LIVE_STATUSES)
+
+
+_TAB_ORDER = [
+    (Comment.Status.PENDING, "Pending"),
+    (Comment.Status.APPROVED, "Approved"),
+    (Comment.Status.SPAM, "Spam"),
+    (Comment.Status.TRASH, "Trash"),
+]
+
+
+def _bulk(action: actions.Action, done: str):
+    """An admin action that applies a moderation action to the selected comments."""
+
+    def run(modeladmin, request, queryset):
+        changed = actions.moderate(comments=queryset.select_related("post"), action=action)
+        count = len(changed)
+        modeladmin.message_user(
+            request,
+            f"{count} comment{'s' if count != 1 else ''} {done}." if count else "Nothing changed.",
+            messages.SUCCESS if count else messages.INFO,
+        )
+
+    run.__name__ = f"bulk_{action.value}"
+    return admin.action(description=action.label, permissions=["moderate"])(run)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["author_column", "comment_column", "in_response_to", "status", "created_at"]
+    list_display_links = ["comment_column"]
+    list_filter = [StatusFilter, "type"]
+    list_select_related = ["post", "parent"]
+    search_fields = ["author_name", "author_email", "body", "ip_address"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    ordering = ["-created_at", "-pk"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = [
+        _bulk(actions.Action.APPROVE, "approved"),
+        _bulk(actions.Action.UNAPPROVE, "unapproved and waiting for moderation"),
+        _bulk(actions.Action.SPAM, "marked as spam"),
+        _bulk(actions.Action.NOT_SPAM, "taken out of spam"),
+        _bulk(actions.Action.TRASH, "moved to the trash"),
+        _bulk(actions.Action.RESTORE, "restored from the trash"),
+        "delete_permanently",
+    ]
+    fieldsets = [
+        (None, {"fields": ["post_link", "parent_link", "status", "body"]}),
+        ("Author", {"fields": ["author_name", "author_email", "author_url", "user", "ip_address", "user_agent"]}),
+        ("History", {"fields": ["type", "created_at", "edited_at", "legacy_id"]}),
+    ]
+    readonly_fields = [
+        "post_link",
+        "parent_link",
+        "user",
+        "ip_address",
+        "user_agent",
+        "type",
+        "created_at",
+        "edited_at",
+        "legacy_id",
+    ]
+
+    # Permissions -------------------------------------------------------------------------------
+
+    def has_moderate_permission(self, request):
+        return actions.can_moderate(request.user)
+
+    def has_add_permission(self, request):
+        # Comments come from readers; moderators answer with "Reply" on a comment's page.
+        return False
+
+    def get_actions(self, request):
+        found = super().get_actions(request)
+        found.pop("delete_selected", None)  # it would cascade to replies; "Delete permanently" keeps them
+        return found
+
+    # The list ----------------------------------------------------------------------------------
+
+    @admin.display(description="Author", ordering="author_name")
+    def author_column(self, comment: Comment):
+        if comment.is_removed:
+            return "(deleted)"
+        return format_html(
+            "<strong>{}</strong>{}{}{}",
+            comment.author_name,
+            format_html('<br><a href="mailto:{0}">{0}</a>', comment.author_email) if comment.author_email else "",
+            format_html("<br>{}", comment.author_url) if comment.author_url else "",
+            format_html('<br><span class="quiet">{}</span>', comment.ip_address) if comment.ip_address else "",
+        )
+
+    @admin.display(description="Comment")
+    def comment_column(self, comment: Comment):
+        if comment.is_removed:
+            return "This comment was deleted."
+        return truncatewords(strip_tags(comment.body_html or comment.body), 30) or "(empty)"
+
+    @admin.display(description="In response to", ordering="post__title")
+    def in_response_to(self, comment: Comment):
+        post = format_html('<a href="{}">{}</a>', _post_url(comment.post), comment.post.title)
+        if not comment.parent_id:
+            return post
+        parent = format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:comments_comment_change", args=[comment.parent_id]),
+            comment.parent.author_name or "a deleted comment",
+        )
+        return format_html("{}<br>in reply to {}", post, parent)
+
+    @admin.display(description="Post")
+    def post_link(self, comment: Comment):
+        return format_html('<a href="{}">{}</a>', _post_url(comment.post), comment.post.title)
+
+    @admin.display(description="In reply to")
+    def parent_link(self, comment: Comment):
+        if not comment.parent_id:
+            return "—"
+        parent = comment.parent
+        return format_html(
+            '<a href="{}">{}</a>: {}',
+            reverse("admin:comments_comment_change", args=[parent.pk]),
+            parent.author_name or "(deleted)",
+            truncatewords(strip_tags(parent.body_html or parent.body), 20),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        current = request.GET.get(STATUS_PARAMETER, "")
+        counts = status_counts(request)
+        tabs = [{"value": "", "label": "All", "count": counts["all"], "current": current not in Comment.Status.values}]
+        tabs += [
+            {"value": status, "label": label, "count": counts[status], "current": current == status}
+            for status, label in _TAB_ORDER
+        ]
+        return super().changelist_view(request, {"status_tabs": tabs, **(extra_context or {})})
+
+    # One comment -------------------------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        if self.has_moderate_permission(request):
+            context["reply_url"] = reverse("admin:comments_comment_reply", args=[object_id])
+        return super().change_view(request, object_id, form_url, context)
+
+    def save_model(self, request, obj, form, change):
+        was_approved = change and Comment.objects.filter(pk=obj.pk, status=Comment.Status.APPROVED).exists()
+        super().save_model(request, obj, form, change)
+        if obj.status == Comment.Status.APPROVED and not was_approved:
+            transaction.on_commit(lambda: notifications.comments_approved([obj.pk]))
+
+    def get_urls(self):
+        reply = self.admin_site.admin_view(self.reply_view)
+        return [path("<path:object_id>/reply/", reply, name="comments_comment_reply"), *super().get_urls()]
+
+    def reply_view(self, request, object_id):
+        """Post an approved reply as the signed-in moderator, below the comment being viewed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        parent = get_object_or_404(Comment.objects.select_related("post", "parent"), pk=object_id)
+        change_url = reverse("admin:comments_comment_change", args=[parent.pk])
+        body = request.POST.get("body", "").strip()
+        if not body:
+            messages.error(request, "Write a reply before sending it.")
+            return HttpResponseRedirect(f"{change_url}#reply")
+        if parent.is_removed:
+            messages.error(request, "This comment was deleted; reply to another one.")
+            return HttpResponseRedirect(change_url)
+        was_pending = parent.status != Comment.Status.APPROVED
+        reply = actions.reply_as_moderator(parent=parent, user=request.user, body=body)
+        text = "Your reply is published"
+        if was_pending:
+            text += "; the comment you answered is approved too"
+        messages.success(
+            request, format_html('{}. <a href="{}">View it on the site</a>.', text, reply.get_absolute_url())
+        )
+        return redirect("admin:comments_comment_changelist")
+
+    # Deleting keeps threads whole --------------------------------------------------------------
+
+    @admin.action(description="Delete permanently", permissions=["delete", "moderate"])
+    def delete_permanently(self, request, queryset):
+        deleted, kept = actions.delete_permanently(comments=list(queryset))
+        text = f"{deleted} comment{'s' if deleted != 1 else ''} deleted permanently."
+        if kept:
+            text += (
+                f" {kept} with replies {'were' if kept != 1 else 'was'} emptied and kept as"
+                " “This comment was deleted.” so the thread stays intact."
+            )
+        self.message_user(request, text, messages.SUCCESS)
+
+    def delete_model(self, request, obj):
+        actions.delete_permanently(comments=[obj])
+
+    def delete_queryset(self, request, queryset):
+        actions.delete_permanently(comments=list(queryset))
+
+    def get_deleted_objects(self, objs, request):
+        # Replies are never deleted with their parent, so list only the comments themselves.
+        _, _, perms_needed, protected = super().get_deleted_objects(objs, request)
+        objs = list(objs)
+        return [str(obj) for obj in objs], {self.opts.verbose_name_plural: len(objs)}, perms_needed, protected
+
+
+def _post_url(post) -> str:
+    """The public permalink for a public post, else its admin page (a draft has no public page)."""
+    try:
+        if post.is_public:
+            return post.get_absolute_url()
+        return reverse("admin:posts_post_change", args=[post.pk])
+    except NoReverseMatch:
+        return "#"
+
+
+@admin.register(DiscussionSettings)
+class DiscussionSettingsAdmin(admin.ModelAdmin):
+    """One row of settings: the list goes straight to it; it can be neither added nor deleted."""
+
+    fieldsets = [
+        (
+            "Threads",
+            {
+                "fields": [
+                    "thread_depth",
+                    "comment_order",
+                    "comments_per_page",
+                    "close_after_days",
+                    "edit_window_minutes",
+                ]
+            },
+        ),
+        (
+            "Before a comment appears",
+            {
+                "fields": [
+                    "require_manual_approval",
+                    "require_previous_approval",
+                    "max_links",
+                    "moderation_keys",
+                    "disallowed_keys",
+                ]
+            },
+        ),
+        ("Email", {"fields": ["notify_moderators", "notify_post_author"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return redirect("admin:comments_discussionsettings_change", DiscussionSettings.load().pk)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Who asked for email; an unconfirmed row has not answered the confirmation email (and gets nothing)."""
+
+    list_display = ["email", "kind", "post", "confirmed_at", "created_at"]
+    list_filter = ["kind", ("confirmed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["post"]
+    search_fields = ["email", "post__title"]
+    raw_id_fields = ["post", "user"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(PostAnnouncement)
+class PostAnnouncementAdmin(admin.ModelAdmin):
+    """A record that a post's new-post email went out: delete one to let it be sent again."""
+
+    list_display = ["post", "sent_at"]
+    list_select_related = ["post"]
+    readonly_fields = ["post", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# The pending count in the admin navigation -------------------------------------------------------
+# The index page and the sidebar both build their menus with AdminSite.get_app_list, and the
+# app_list.html template cannot be overridden from an app (django.contrib.admin's own copy is found
+# first). So the comments entry gets its badge where the menu is built.
+
+
+BADGE_STYLE = (
+    "display:inline-block;min-width:1.4em;padding:0 .45em;margin-left:.3em;border-radius:1em;"
+    "background:#d63638;color:#fff;font-size:.85em;font-weight:600;line-height:1.5;text-align:center"
+)
+
+
+def _with_pending_badge(get_app_list):
+    def get_app_list_with_badge(request, app_label=None):
+        app_list = get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                if model.get("model") is Comment:
+                    pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
+                    if pending:
+                        model["name"] = format_html(
+                            '{} <span class="pending-count" title="{} waiting for moderation" style="{}">{}</span>',
+                            model["name"],
+                            f"{pending} comment{'s' if pending != 1 else ''}",
+                            BADGE_STYLE,
+                            pending,
+                        )
+                    model["pending_count"] = pending
+        return app_list
+
+    get_app_list_with_badge.wraps_pending_badge = True
+    return get_app_list_with_badge
+
+
+if not getattr(admin.site.get_app_list, "wraps_pending_badge", False):
+    admin.site.get_app_list = _with_pending_badge(admin.site.get_app_list)

@@ -1,0 +1,39 @@
+"""Email new-post subscribers about scheduled posts whose time has come. Safe to run as often as you like."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from comments import notifications
+from posts.models import Post
+
+
+class Command(BaseCommand):
+    help = (
+        "Announce public posts that have not been announced yet (scheduled posts need this; there is no cron "
+        "inside the site). Each post is announced once; posts older than a week and imported posts never are."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="List the posts that would be announced.")
+
+    def handle(self, *args, dry_run: bool = False, **options):
+        due = (
+            Post.objects.published()
+            .filter(
+                announcement__isnull=True,
+                legacy_id__isnull=True,
+                published_at__gte=timezone.now() - notifications.ANNOUNCE_WITHIN,
+            )
+            .select_related("author")
+            .order_by("published_at", "pk")
+        )
+        announced = 0
+        for post in due:
+            if dry_run:
+                self.stdout.write(f"Would announce “{post.title}” ({post.published_at:%Y-%m-%d %H:%M})")
+                continue
+            sent = notifications.announce_post(post)
+            announced += 1
+            self.stdout.write(f"Announced “{post.title}” to {sent or 0} subscriber{'s' if sent != 1 else ''}.")
+        if not dry_run:
+            self.stdout.write(self.style.SUCCESS(f"{announced} post{'s' if announced != 1 else ''} announced."))

@@ -1,0 +1,343 @@
+"""Editors moderate from the admin: tabs with counts, search, bulk actions, replies, the pending badge."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment, DiscussionSettings
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:comments_comment_changelist")
+A = Comment.Status
+
+
+def _run_action(client, action: str, comments, *, tab="", follow=True):
+    """Select comments and run an action, from a status tab as the editor would (the tab filters the list)."""
+    return client.post(
+        f"{CHANGELIST}?comment_status={tab}" if tab else CHANGELIST,
+        {"action": action, "_selected_action": [comment.pk for comment in comments]},
+        follow=follow,
+    )
+
+
+def _status(comment) -> str:
+    comment.refresh_from_db()
+    return comment.status
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_list_shows_status_tabs_with_counts(editor_client, post):
+    CommentFactory.create_batch(3, post=post, status=A.APPROVED)
+    CommentFactory.create_batch(2, post=post, status=A.PENDING)
+    CommentFactory(post=post, status=A.SPAM)
+    CommentFactory.create_batch(4, post=post, status=A.TRASH)
+
+    text = _text(editor_client.get(CHANGELIST))
+
+    assert "All (5) | Pending (2) | Approved (3) | Spam (1) | Trash (4)" in text
+
+
+def test_all_tab_hides_spam_and_trash_which_have_their_own_tabs(editor_client, post):
+    CommentFactory(post=post, status=A.APPROVED, body="A kind word")
+    CommentFactory(post=post, status=A.SPAM, body="Cheap pills here")
+
+    everything = editor_client.get(CHANGELIST).content.decode()
+    spam = editor_client.get(CHANGELIST, {"comment_status": "spam"}).content.decode()
+
+    assert "A kind word" in everything
+    assert "Cheap pills" not in everything
+    assert "Cheap pills" in spam
+    assert "A kind word" not in spam
+
+
+def test_list_shows_post_linked_parent_and_excerpt(editor_client, post):
+    parent = CommentFactory(post=post, author_name="Grace", body="First thought")
+    CommentFactory(post=post, parent=parent, author_name="Henry", body="word " * 80)
+
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    assert f'<a href="{post.get_absolute_url()}">Rituximab and relapses</a>' in html
+    assert "in reply to" in html
+    assert reverse("admin:comments_comment_change", args=[parent.pk]) in html
+    assert "word " * 30 + "…" in html  # excerpt, not the whole body
+    assert "word " * 31 not in html
+
+
+@pytest.mark.parametrize(
+    ("field", "query"),
+    [("author_name", "Zelda"), ("author_email", "zelda@clinic.test"), ("body", "ocrelizumab"), ("ip", "203.0.113.9")],
+)
+def test_search_finds_comments_by_author_email_body_and_ip(editor_client, post, field, query):
+    CommentFactory(
+        post=post,
+        author_name="Zelda",
+        author_email="zelda@clinic.test",
+        body="What about ocrelizumab?",
+        ip_address="203.0.113.9",
+    )
+    CommentFactory(post=post, author_name="Other", body="Unrelated", ip_address="198.51.100.1")
+
+    html = editor_client.get(CHANGELIST, {"q": query}).content.decode()
+
+    assert "What about ocrelizumab?" in html
+    assert "Unrelated" not in html
+
+
+@pytest.mark.parametrize(
+    ("action", "before", "after"),
+    [
+        ("bulk_approve", A.PENDING, A.APPROVED),
+        ("bulk_unapprove", A.APPROVED, A.PENDING),
+        ("bulk_spam", A.PENDING, A.SPAM),
+        ("bulk_trash", A.APPROVED, A.TRASH),
+        ("bulk_restore", A.TRASH, A.PENDING),
+    ],
+)
+def test_bulk_actions_change_every_selected_comment(editor_client, post, action, before, after):
+    chosen = CommentFactory.create_batch(2, post=post, status=before)
+    untouched = CommentFactory(post=post, status=before)
+
+    response = _run_action(editor_client, action, chosen, tab=before)
+
+    assert [_status(comment) for comment in chosen] == [after, after]
+    assert _status(untouched) == before
+    assert "2 comments" in response.content.decode()
+
+
+def test_not_spam_approves_known_authors_and_holds_strangers(editor_client, post):
+    CommentFactory(post=post, author_email="regular@example.org", status=A.APPROVED)
+    regular = CommentFactory(post=post, author_email="regular@example.org", status=A.SPAM)
+    stranger = CommentFactory(post=post, author_email="new@example.org", status=A.SPAM)
+
+    _run_action(editor_client, "bulk_not_spam", [regular, stranger], tab="spam")
+
+    assert _status(regular) == A.APPROVED
+    assert _status(stranger) == A.PENDING
+
+
+def test_bulk_action_on_comments_already_in_that_state_says_nothing_changed(editor_client, post):
+    comment = CommentFactory(post=post, status=A.APPROVED)
+
+    response = _run_action(editor_client, "bulk_approve", [comment])
+
+    assert "Nothing changed." in response.content.decode()
+
+
+def test_delete_permanently_removes_leaves_and_keeps_parents_of_replies_in_place(editor_client, post):
+    parent = CommentFactory(post=post, body="Parent words", author_email="parent@example.org", ip_address="192.0.2.1")
+    reply = CommentFactory(post=post, parent=parent, body="Reply words")
+    lonely = CommentFactory(post=post, body="Lonely words")
+
+    response = _run_action(editor_client, "delete_permanently", [parent, lonely])
+
+    assert not Comment.objects.filter(pk=lonely.pk).exists()
+    parent.refresh_from_db()
+    assert parent.is_removed
+    assert (parent.body, parent.author_email, parent.ip_address) == ("", "", None)
+    assert Comment.objects.get(pk=reply.pk).body == "Reply words"
+    assert "1 comment deleted permanently. 1 with replies was emptied" in response.content.decode()
+
+
+def test_deleting_a_whole_branch_deletes_it_all(editor_client, post):
+    parent = CommentFactory(post=post)
+    reply = CommentFactory(post=post, parent=parent)
+
+    _run_action(editor_client, "delete_permanently", [parent, reply])
+
+    assert not Comment.objects.filter(pk__in=[parent.pk, reply.pk]).exists()
+
+
+def test_delete_from_the_change_page_keeps_the_replies(editor_client, post):
+    parent = CommentFactory(post=post)
+    reply = CommentFactory(post=post, parent=parent)
+    url = reverse("admin:comments_comment_delete", args=[parent.pk])
+
+    confirm = editor_client.get(url)
+    editor_client.post(url, {"post": "yes"})
+
+    assert str(reply) not in confirm.content.decode()
+    assert Comment.objects.get(pk=parent.pk).is_removed
+    assert Comment.objects.filter(pk=reply.pk).exists()
+
+
+def test_default_delete_selected_action_is_not_offered(editor_client, post):
+    CommentFactory(post=post)
+
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    assert 'value="delete_selected"' not in html
+    assert 'value="delete_permanently"' in html
+
+
+def test_editor_replies_from_the_admin_as_themselves(editor_client, editor, post):
+    question = CommentFactory(post=post, author_name="Grace", body="Is it safe?")
+    change_url = reverse("admin:comments_comment_change", args=[question.pk])
+
+    page = editor_client.get(change_url).content.decode()
+    response = editor_client.post(
+        reverse("admin:comments_comment_reply", args=[question.pk]), {"body": "Yes, with monitoring."}, follow=True
+    )
+
+    assert "Reply to Grace" in page
+    reply = Comment.objects.get(parent=question)
+    assert reply.user == editor
+    assert reply.author_name == "Eddie Editor"
+    assert reply.author_email == "eddie@example.org"
+    assert reply.status == A.APPROVED
+    assert reply.body_html == "<p>Yes, with monitoring.</p>"
+    assert reply.depth == 2
+    assert "Your reply is published" in response.content.decode()
+
+
+def test_replying_to_a_held_comment_approves_it(editor_client, post):
+    question = CommentFactory(post=post, status=A.PENDING)
+
+    editor_client.post(reverse("admin:comments_comment_reply", args=[question.pk]), {"body": "Welcome!"})
+
+    assert _status(question) == A.APPROVED
+
+
+def test_reply_at_the_maximum_depth_joins_the_deepest_level(editor_client, post, discussion):
+    discussion.thread_depth = 2
+    discussion.save()
+    top = CommentFactory(post=post)
+    deepest = CommentFactory(post=post, parent=top)
+
+    editor_client.post(reverse("admin:comments_comment_reply", args=[deepest.pk]), {"body": "Agreed."})
+
+    reply = Comment.objects.get(body="Agreed.")
+    assert reply.parent == top
+    assert reply.depth == 2
+
+
+def test_empty_reply_is_refused_with_a_message(editor_client, post):
+    question = CommentFactory(post=post)
+
+    response = editor_client.post(
+        reverse("admin:comments_comment_reply", args=[question.pk]), {"body": "   "}, follow=True
+    )
+
+    assert "Write a reply before sending it." in response.content.decode()
+    assert not Comment.objects.filter(parent=question).exists()
+
+
+def test_pending_count_badge_shows_on_the_admin_index_and_sidebar(editor_client, post):
+    CommentFactory.create_batch(3, post=post, status=A.PENDING)
+    CommentFactory(post=post, status=A.APPROVED)
+
+    index = editor_client.get(reverse("admin:index")).content.decode()
+    changelist = editor_client.get(CHANGELIST).content.decode()  # the sidebar is on every admin page
+
+    badge = re.compile(r'Comments <span class="pending-count" title="3 comments waiting for moderation"[^>]*>3</span>')
+    assert badge.search(index)
+    assert badge.search(changelist)
+
+
+def test_no_badge_when_nothing_waits(editor_client, post):
+    CommentFactory(post=post, status=A.APPROVED)
+
+    assert "pending-count" not in editor_client.get(reverse("admin:index")).content.decode()
+
+
+def test_author_cannot_open_or_moderate_comments(client, author, post):
+    comment = CommentFactory(post=post, status=A.PENDING)
+    client.force_login(author)
+
+    listing = client.get(CHANGELIST)
+    action = _run_action(client, "bulk_approve", [comment], follow=False)
+    reply = client.post(reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "Hi"})
+
+    assert listing.status_code == 403
+    assert action.status_code == 403
+    assert reply.status_code == 403
+    assert _status(comment) == A.PENDING
+    assert "pending-count" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_viewer_without_moderation_permission_sees_no_bulk_actions(client, post):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    CommentFactory(post=post, status=A.PENDING)
+    client.force_login(viewer)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert 'value="bulk_approve"' not in html
+    assert "All (1)" in html
+
+
+def test_editor_changing_status_on_the_change_page_counts_as_approval(
+    editor_client, post, mailoutbox, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(post=post, status=A.PENDING, author_name="Grace", body="Held")
+    data = {
+        "status": "approved",
+        "body": "Held",
+        "author_name": "Grace",
+        "author_email": comment.author_email,
+        "author_url": "",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("admin:comments_comment_change", args=[comment.pk]), data)
+
+    assert response.status_code == 302
+    assert _status(comment) == A.APPROVED
+    assert [message.to for message in mailoutbox] == [[post.author.email]]
+
+
+def test_discussion_settings_is_a_single_row_edited_in_place(client, superuser):
+    client.force_login(superuser)
+
+    listing = client.get(reverse("admin:comments_discussionsettings_changelist"))
+    add = client.get(reverse("admin:comments_discussionsettings_add"))
+    row = DiscussionSettings.load()
+    change_url = reverse("admin:comments_discussionsettings_change", args=[row.pk])
+    page = client.get(change_url).content.decode()
+    data = {
+        "thread_depth": 3,
+        "comment_order": "asc",
+        "comments_per_page": 0,
+        "close_after_days": 0,
+        "edit_window_minutes": 15,
+        "require_previous_approval": "on",
+        "max_links": 2,
+        "moderation_keys": "",
+        "disallowed_keys": "casino",
+        "notify_moderators": "on",
+        "notify_post_author": "on",
+    }
+    saved = client.post(change_url, data)
+
+    assert listing.status_code == 302
+    assert listing.url == change_url
+    assert add.status_code == 403
+    assert "Delete" not in re.sub(r"<script.*?</script>", "", page, flags=re.S).split("submit-row", 1)[-1]
+    assert saved.status_code == 302
+    assert DiscussionSettings.objects.count() == 1
+    row.refresh_from_db()
+    assert (row.thread_depth, row.disallowed_keys) == (3, "casino")
+
+
+def test_editor_without_settings_permission_cannot_reach_discussion_settings(editor_client):
+    assert editor_client.get(reverse("admin:comments_discussionsettings_changelist")).status_code == 403
+
+
+def test_changelist_query_count_does_not_grow_with_comments(editor_client, django_assert_max_num_queries):
+    post = PostFactory()
+    CommentFactory.create_batch(5, post=post)
+    with django_assert_max_num_queries(20) as few:
+        editor_client.get(CHANGELIST)
+    CommentFactory.create_batch(40, post=post, parent=Comment.objects.first())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        editor_client.get(CHANGELIST)
