@@ -11,3 +11,12 @@ class CommentsConfig(AppConfig):
         from .demo import add_demo_discussion
 
         demo_content_loaded.connect(add_demo_discussion, dispatch_uid="comments.demo.add_demo_discussion")
+
+        from django.db.models.signals import post_save
+
+        from posts.models import Post
+
+        from .notifications import post_saved
+
+        # A post saved as public now is emailed to new-post subscribers once, after commit.
+        post_save.connect(post_saved, sender=Post, dispatch_uid="comments.notifications.post_saved")

@@ -4,7 +4,7 @@ from django.urls import path
 from posts.urls import FourDigitYearConverter, TwoDigitConverter  # noqa: F401
 from posts.views import PostDetailView
 
-from . import views
+from . import email_links, feeds, views
 
 app_name = "comments"
 
@@ -18,4 +18,11 @@ urlpatterns = [
         PostDetailView.as_view(),
         name="post_page",
     ),
+    # Feeds (RSS 2.0): all comments, and one post's comments next to its WordPress permalink.
+    path("comments/feed/", feeds.LatestCommentsFeed(), name="feed"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/feed/", feeds.PostCommentsFeed(), name="post_feed"),
+    # Links in emails: a GET shows a page with one button, the button POSTs.
+    path("comments/subscription/confirm/<str:token>/", email_links.confirm_subscription, name="confirm_subscription"),
+    path("comments/unsubscribe/<str:token>/", email_links.unsubscribe, name="unsubscribe"),
+    path("comments/moderate/<str:token>/", email_links.moderation_link, name="moderation_link"),
 ]
