@@ -45,6 +45,13 @@ _BLOCK_CHUNK = re.compile(r"^<blockquote[\s>].*</blockquote>$", re.DOTALL | re.I
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 
 
+def _safe_cite(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 checks the schemes of href only; a cite (blockquote, q) must be an http(s) address too."""
+    if attribute == "cite" and not re.match(r"^\s*https?://", value, re.IGNORECASE):
+        return None
+    return value
+
+
 def render_comment(text: str) -> str:
     """Safe HTML for a comment body; the only function the rest of the app needs."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -57,6 +64,7 @@ def render_comment(text: str) -> str:
         attributes=GUEST_TAGS,
         url_schemes=URL_SCHEMES,
         link_rel=None,
+        attribute_filter=_safe_cite,
         strip_comments=True,
         clean_content_tags={"script", "style"},
     )
@@ -67,6 +75,7 @@ def render_comment(text: str) -> str:
         attributes=GUEST_TAGS,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
+        attribute_filter=_safe_cite,
         strip_comments=True,
     ).strip()
 

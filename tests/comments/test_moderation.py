@@ -1,0 +1,226 @@
+"""Each WordPress moderation rule, in order, decides what happens to a new comment."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from comments.models import Comment, DiscussionSettings
+from comments.services import post_comment
+from tests.factories import CommentFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def configure(**changes) -> DiscussionSettings:
+    discussion = DiscussionSettings.load()
+    for name, value in changes.items():
+        setattr(discussion, name, value)
+    discussion.save()
+    return discussion
+
+
+def guest_comment(post=None, **overrides) -> Comment:
+    values = {
+        "post": post or PostFactory(),
+        "parent": None,
+        "body": "Interesting trial results.",
+        "author_name": "Grace",
+        "author_email": "grace@example.org",
+        "author_url": "",
+        "user": None,
+        "ip_address": "203.0.113.7",
+        "user_agent": "Mozilla/5.0",
+    }
+    values.update(overrides)
+    return post_comment(**values)
+
+
+def returning_guest(email="grace@example.org"):
+    CommentFactory(author_email=email, status=Comment.Status.APPROVED)
+
+
+def test_first_time_guest_is_held_for_moderation():
+    assert guest_comment().status == Comment.Status.PENDING
+
+
+def test_guest_with_a_previously_approved_comment_is_approved():
+    returning_guest()
+
+    assert guest_comment().status == Comment.Status.APPROVED
+
+
+def test_previous_approval_is_matched_by_email_case_insensitively():
+    returning_guest("Grace@Example.org")
+
+    assert guest_comment(author_email="grace@example.ORG").status == Comment.Status.APPROVED
+
+
+def test_previous_pending_or_spam_comment_does_not_count_as_approval():
+    CommentFactory(author_email="grace@example.org", status=Comment.Status.PENDING)
+    CommentFactory(author_email="grace@example.org", status=Comment.Status.SPAM)
+
+    assert guest_comment().status == Comment.Status.PENDING
+
+
+def test_signed_in_reader_is_known_by_their_account():
+    reader = UserFactory()
+    CommentFactory(user=reader, author_email="old@example.org", status=Comment.Status.APPROVED)
+
+    comment = guest_comment(user=reader, author_email="new@example.org")
+
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_without_the_previous_approval_rule_a_first_comment_is_approved():
+    configure(require_previous_approval=False)
+
+    assert guest_comment().status == Comment.Status.APPROVED
+
+
+def test_manual_approval_holds_even_known_authors():
+    returning_guest()
+    configure(require_manual_approval=True)
+
+    assert guest_comment().status == Comment.Status.PENDING
+
+
+def test_more_links_than_allowed_is_held():
+    returning_guest()
+
+    at_limit = guest_comment(body="See https://a.org and https://b.org")
+    over_limit = guest_comment(
+        body="See https://a.org, https://b.org and <a href='https://c.org'>c</a>", ip_address="203.0.113.8"
+    )
+
+    assert at_limit.status == Comment.Status.APPROVED
+    assert over_limit.status == Comment.Status.PENDING
+
+
+def test_link_limit_is_a_setting():
+    returning_guest()
+    configure(max_links=0)
+
+    assert guest_comment(body="One link: https://a.org").status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"body": "Buy cheap PILLS here"},
+        {"author_name": "pills seller"},
+        {"author_email": "pills@example.org"},
+        {"author_url": "https://pills.example"},
+        {"user_agent": "PillsBot/1.0"},
+    ],
+)
+def test_moderation_words_hold_a_comment_wherever_they_appear(field):
+    returning_guest(field.get("author_email", "grace@example.org"))
+    configure(moderation_keys="\n  pills  \n")
+
+    assert guest_comment(**field).status == Comment.Status.PENDING
+
+
+def test_moderation_words_match_the_ip_address():
+    returning_guest()
+    configure(moderation_keys="198.51.100.")
+
+    assert guest_comment(ip_address="198.51.100.23").status == Comment.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"body": "Visit my CASINO"},
+        {"author_name": "casino king"},
+        {"author_email": "king@casino.example"},
+        {"author_url": "https://casino.example"},
+        {"ip_address": "192.0.2.66"},
+        {"user_agent": "casino-crawler"},
+    ],
+)
+def test_disallowed_words_send_a_comment_to_the_trash(field):
+    returning_guest()
+    configure(disallowed_keys="casino\n192.0.2.66")
+
+    assert guest_comment(**field).status == Comment.Status.TRASH
+
+
+def test_disallowed_words_win_over_moderation_words():
+    configure(disallowed_keys="casino", moderation_keys="casino")
+
+    assert guest_comment(body="casino").status == Comment.Status.TRASH
+
+
+def test_blank_lines_in_word_lists_match_nothing():
+    returning_guest()
+    configure(disallowed_keys="\n\n   \n", moderation_keys="\n")
+
+    assert guest_comment().status == Comment.Status.APPROVED
+
+
+def test_post_author_is_trusted_on_their_own_post():
+    post = PostFactory()
+    configure(require_manual_approval=True)
+
+    comment = guest_comment(post=post, user=post.author, body="Links https://a.org https://b.org https://c.org")
+
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_editors_are_trusted():
+    editor = UserFactory()
+    editor.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    configure(require_manual_approval=True)
+
+    assert guest_comment(user=editor).status == Comment.Status.APPROVED
+
+
+def test_even_trusted_people_cannot_post_disallowed_words():
+    post = PostFactory()
+    configure(disallowed_keys="casino")
+
+    assert guest_comment(post=post, user=post.author, body="casino").status == Comment.Status.TRASH
+
+
+class AlwaysSpam:
+    """An Akismet-style checker that calls everything spam."""
+
+    seen = []
+
+    def check(self, comment, request) -> bool:
+        AlwaysSpam.seen.append(comment.body)
+        return True
+
+
+def never_spam(comment, request) -> bool:
+    return False
+
+
+def broken_checker(comment, request) -> bool:
+    raise ConnectionError("the spam service is down")
+
+
+def test_a_spam_checker_can_mark_a_comment_as_spam(settings):
+    returning_guest()
+    settings.COMMENTS_SPAM_CHECKERS = [
+        "tests.comments.test_moderation.never_spam",
+        "tests.comments.test_moderation.AlwaysSpam",
+    ]
+
+    comment = guest_comment(body="Totally genuine comment")
+
+    assert comment.status == Comment.Status.SPAM
+    assert "Totally genuine comment" in AlwaysSpam.seen
+
+
+def test_a_failing_spam_checker_does_not_stop_the_comment(settings):
+    returning_guest()
+    settings.COMMENTS_SPAM_CHECKERS = ["tests.comments.test_moderation.broken_checker"]
+
+    assert guest_comment().status == Comment.Status.APPROVED
+
+
+def test_no_spam_checker_runs_by_default(settings):
+    returning_guest()
+    assert not getattr(settings, "COMMENTS_SPAM_CHECKERS", [])
+
+    assert guest_comment().status == Comment.Status.APPROVED
