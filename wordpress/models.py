@@ -1,0 +1,38 @@
+"""A record of each WordPress import started from the admin: who, which file, and what it did."""
+
+from django.conf import settings
+from django.db import models
+
+from .report import ImportReport
+
+
+class ImportRun(models.Model):
+    """One upload of a WXR file in the admin, with its outcome and summary report."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField(default=0)
+    dry_run = models.BooleanField(default=False, help_text="Only report what would happen.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    items_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = "WordPress import"
+
+    def __str__(self):
+        return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    def get_report(self) -> ImportReport:
+        return ImportReport.from_dict(self.report or {})
