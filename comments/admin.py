@@ -10,12 +10,16 @@ import logging
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import truncatewords
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, strip_tags
+
+from posts.admin import PostAdmin
+from posts.models import Post
 
 from . import actions, notifications
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
@@ -23,6 +27,7 @@ from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
 logger = logging.getLogger(__name__)
 
 STATUS_PARAMETER = "comment_status"
+POST_LOOKUPS = ("post__id__exact",)
 # Like WordPress, "All" is the live discussion: spam and trash have their own tabs.
 LIVE_STATUSES = (Comment.Status.APPROVED, Comment.Status.PENDING)
 
@@ -125,6 +130,10 @@ class CommentAdmin(admin.ModelAdmin):
     ]
 
     # Permissions -------------------------------------------------------------------------------
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The "Comments" column of the post list links here, filtered to one post.
+        return lookup in POST_LOOKUPS or super().lookup_allowed(lookup, value, request)
 
     def has_moderate_permission(self, request):
         return actions.can_moderate(request.user)
@@ -344,6 +353,45 @@ class PostAnnouncementAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The post list's "Comments" column ------------------------------------------------------------------
+# posts knows nothing of comments, so the comments app extends the posts admin rather than the reverse.
+
+
+def approved_comment_count():
+    """A subquery counting a post's approved, not deleted comments: one query for the whole list page."""
+    counted = (
+        Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED, is_removed=False)
+        .order_by()
+        .values("post")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    # A subquery rather than Count("comments"): the list's category and tag filters join other
+    # tables, which would multiply a joined count.
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class PostWithCommentsAdmin(PostAdmin):
+    """The posts admin plus a "Comments" column: the approved count, linking to that post's comments."""
+
+    list_display = (*PostAdmin.list_display, "comment_count")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(approved_comment_count=approved_comment_count())
+
+    @admin.display(description="Comments", ordering="approved_comment_count")
+    def comment_count(self, post):
+        count = getattr(post, "approved_comment_count", 0)
+        url = f"{reverse('admin:comments_comment_changelist')}?post__id__exact={post.pk}"
+        label = f"{count} approved comment{'s' if count != 1 else ''}"
+        return format_html('<a href="{}" class="comment-count" title="{}">{}</a>', url, label, count)
+
+
+if admin.site.is_registered(Post):
+    admin.site.unregister(Post)
+admin.site.register(Post, PostWithCommentsAdmin)
 
 
 # The pending count in the admin navigation -------------------------------------------------------

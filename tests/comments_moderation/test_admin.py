@@ -341,3 +341,91 @@ def test_changelist_query_count_does_not_grow_with_comments(editor_client, djang
     CommentFactory.create_batch(40, post=post, parent=Comment.objects.first())
     with django_assert_max_num_queries(len(few.captured_queries)):
         editor_client.get(CHANGELIST)
+
+
+# The post list's "Comments" column (added by the comments app; posts knows nothing of comments) ------
+
+POST_CHANGELIST = reverse("admin:posts_post_changelist")
+
+
+def _comment_count_cell(html: str, post) -> str:
+    """The text of the "Comments" cell in the row of `post`."""
+    link = f"{reverse('admin:comments_comment_changelist')}?post__id__exact={post.pk}"
+    found = re.search(rf'<a href="{re.escape(link)}" class="comment-count"[^>]*>(\d+)</a>', html)
+    assert found, f"no Comments cell for {post}"
+    return found.group(1)
+
+
+def test_post_list_shows_each_posts_approved_comment_count(client, superuser):
+    busy = PostFactory(title="Busy post")
+    quiet = PostFactory(title="Quiet post")
+    CommentFactory.create_batch(3, post=busy, status=A.APPROVED)
+    CommentFactory(post=busy, status=A.PENDING)
+    CommentFactory(post=busy, status=A.SPAM)
+    CommentFactory(post=busy, status=A.APPROVED, is_removed=True)  # "This comment was deleted." does not count
+    client.force_login(superuser)
+
+    html = client.get(POST_CHANGELIST).content.decode()
+
+    assert re.search(r'<th scope="col" class="sortable column-comment_count">.*?Comments</a>', html, re.S)
+    assert _comment_count_cell(html, busy) == "3"
+    assert _comment_count_cell(html, quiet) == "0"
+
+
+def test_comment_count_links_to_that_posts_comments(client, superuser):
+    busy = PostFactory(title="Busy post")
+    other = PostFactory(title="Other post")
+    CommentFactory(post=busy, body="About the busy post")
+    CommentFactory(post=other, body="About the other post")
+    client.force_login(superuser)
+
+    response = client.get(CHANGELIST, {"post__id__exact": busy.pk})
+
+    assert response.status_code == 200
+    assert "About the busy post" in response.content.decode()
+    assert "About the other post" not in response.content.decode()
+
+
+def test_comment_count_is_not_multiplied_by_the_category_filter(client, superuser):
+    from tests.factories import CategoryFactory, TagFactory
+
+    post = PostFactory(title="Filed twice")
+    health, research = CategoryFactory(), CategoryFactory()
+    post.categories.add(health, research)
+    post.tags.add(TagFactory(), TagFactory())
+    CommentFactory.create_batch(2, post=post, status=A.APPROVED)
+    client.force_login(superuser)
+
+    html = client.get(POST_CHANGELIST, {"categories__id__exact": health.pk}).content.decode()
+
+    assert _comment_count_cell(html, post) == "2"
+
+
+def test_post_list_counts_comments_in_a_constant_number_of_queries(
+    client, superuser, django_assert_max_num_queries, django_assert_num_queries
+):
+    client.force_login(superuser)
+    first = PostFactory()
+    CommentFactory.create_batch(2, post=first)
+    with django_assert_max_num_queries(20) as few:
+        client.get(POST_CHANGELIST)
+    for _ in range(15):
+        CommentFactory.create_batch(3, post=PostFactory())
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(POST_CHANGELIST).content.decode()
+
+    assert html.count('class="comment-count"') == 16
+
+
+def test_post_list_can_be_sorted_by_comment_count(client, superuser):
+    popular = PostFactory(title="Popular post")
+    PostFactory(title="Lonely post")
+    CommentFactory.create_batch(4, post=popular)
+    client.force_login(superuser)
+    columns = client.get(POST_CHANGELIST).context["cl"].list_display
+    order = str(list(columns).index("comment_count"))
+
+    html = client.get(POST_CHANGELIST, {"o": f"-{order}"}).content.decode()
+
+    assert html.index("Popular post") < html.index("Lonely post")
