@@ -1,0 +1,170 @@
+"""A reader logs in with each of the four providers through allauth's real views; the providers' APIs are faked."""
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+
+from accounts.identity import commenter_identity
+from tests.accounts.conftest import (
+    API,
+    RETURN_URL,
+    case_for,
+    fake_provider,
+    log_in_with,
+    other_case,
+    start_login,
+)
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def signed_in_user(client):
+    user_id = client.session.get("_auth_user_id")
+    return User.objects.get(pk=user_id) if user_id else None
+
+
+def test_new_reader_gets_an_account_with_the_providers_name_and_avatar(client, provider_api, case):
+    response = log_in_with(client, provider_api, case)
+
+    assert response.status_code == 302
+    user = signed_in_user(client)
+    assert user is not None
+    account = SocialAccount.objects.get(user=user)
+    assert account.provider == case.provider_id
+    identity = commenter_identity(user)
+    assert identity.name == case.display_name
+    assert identity.avatar_url == case.avatar_url
+    assert identity.url == case.profile_url
+    assert identity.provider_name == case.brand
+
+
+def test_after_login_the_reader_lands_on_the_post_at_the_comment_form(client, provider_api, case):
+    response = log_in_with(client, provider_api, case)
+
+    assert response["Location"] == RETURN_URL
+
+
+def test_returning_reader_is_logged_in_to_the_same_account(client, provider_api, case):
+    log_in_with(client, provider_api, case)
+    first = signed_in_user(client)
+    client.logout()
+
+    response = log_in_with(client, provider_api, case)
+
+    assert response.status_code == 302
+    assert signed_in_user(client) == first
+    assert User.objects.count() == 1
+    assert SocialAccount.objects.count() == 1
+
+
+def test_returning_reader_who_renamed_themselves_comments_under_the_new_name(client, provider_api, case):
+    log_in_with(client, provider_api, case)
+    client.logout()
+
+    with_new_name = case_for(case.provider_id, name_suffix=" Smith")
+    log_in_with(client, provider_api, with_new_name)
+
+    assert commenter_identity(signed_in_user(client)).name == with_new_name.display_name
+    assert User.objects.count() == 1
+
+
+def test_forged_state_is_refused_with_a_way_back_to_the_post(client, provider_api, case):
+    fake_provider(provider_api, case)
+    start_login(client, case.provider_id)
+
+    response = client.get(
+        f"/accounts/{case.provider_id}/login/callback/", {"code": "code-from-provider", "state": "forged-by-attacker"}
+    )
+
+    assert response.status_code == 400
+    assert signed_in_user(client) is None
+    assert not User.objects.exists()
+    page = response.content.decode()
+    assert "We could not log you in" in page
+    assert f'href="{RETURN_URL}"' in page
+    # The token endpoint was never called with the attacker's code.
+    assert not any(call.request.url.startswith(API) for call in provider_api.calls)
+
+
+def test_callback_without_a_login_started_in_this_browser_is_refused(client, provider_api, case):
+    fake_provider(provider_api, case)
+
+    response = client.get(
+        f"/accounts/{case.provider_id}/login/callback/", {"code": "stolen-code", "state": "state-from-another-browser"}
+    )
+
+    assert response.status_code == 400
+    assert "We could not log you in" in response.content.decode()
+    assert signed_in_user(client) is None
+
+
+def test_connect_links_a_second_provider_to_the_same_account(client, provider_api, case):
+    log_in_with(client, provider_api, case)
+    reader = signed_in_user(client)
+    second = other_case(case)
+
+    response = log_in_with(client, provider_api, second, process="connect")
+
+    assert response.status_code == 302
+    assert signed_in_user(client) == reader
+    assert User.objects.count() == 1
+    assert set(SocialAccount.objects.filter(user=reader).values_list("provider", flat=True)) == {
+        case.provider_id,
+        second.provider_id,
+    }
+    # Later logins with either provider reach the same account.
+    client.logout()
+    log_in_with(client, provider_api, second)
+    assert signed_in_user(client) == reader
+
+
+def test_token_endpoint_failure_shows_the_themed_error_page(client, provider_api, case):
+    fake_provider(provider_api, case, token_status=500)
+    authorize = start_login(client, case.provider_id)
+
+    response = client.get(
+        f"/accounts/{case.provider_id}/login/callback/", {"code": "code-from-provider", "state": authorize["state"]}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "We could not log you in" in page
+    assert f"Something went wrong while logging in with {case.brand}" in page
+    assert f'href="{RETURN_URL}"' in page
+    assert "Back to the post" in page
+    assert '<header class="site-header">' in page  # the site theme, not allauth's bare page
+    assert signed_in_user(client) is None
+    assert not User.objects.exists()
+
+
+def test_reader_who_denies_consent_sees_login_cancelled_and_a_way_back(client, provider_api, case):
+    authorize = start_login(client, case.provider_id)
+
+    response = client.get(
+        f"/accounts/{case.provider_id}/login/callback/",
+        {"error": "access_denied", "error_description": "The user denied access", "state": authorize["state"]},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Login cancelled" in page
+    assert f"You cancelled logging in with {case.brand}" in page
+    assert f'href="{RETURN_URL}"' in page
+    assert signed_in_user(client) is None
+
+
+def test_login_start_refuses_get_and_shows_a_confirmation_page(client, case):
+    """The icons POST; a GET (a link someone was tricked into following) only asks to confirm."""
+    response = client.get(f"/accounts/{case.provider_id}/login/")
+
+    assert response.status_code == 200
+    assert API not in response.get("Location", "")
+    assert "Continue" in response.content.decode()
+
+
+def test_next_pointing_to_another_site_is_ignored(client, provider_api, case):
+    response = log_in_with(client, provider_api, case, next_url="https://evil.example/phish")
+
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
