@@ -22,6 +22,16 @@ from .rendering import render_comment
 
 SESSION_KEY = "comments_posted"
 SESSION_LIMIT = 50
+LARGEST_ID = 2**63 - 1  # database integer columns are signed 64-bit
+
+
+def parse_comment_id(raw) -> int | None:
+    """A comment ID from a query string or form; anything else (``"²"``, ``"-1"``, 30 digits) is None."""
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= LARGEST_ID else None
 
 
 class CommentRefused(Exception):
@@ -95,7 +105,8 @@ def own_comment_ids(request) -> list[int]:
     """Comments this browser posted, remembered in the session (held ones, and the edit window)."""
     if request is None or not hasattr(request, "session"):
         return []
-    return [int(pk) for pk in request.session.get(SESSION_KEY, []) if str(pk).isdigit()]
+    ids = (parse_comment_id(pk) for pk in request.session.get(SESSION_KEY, []))
+    return [pk for pk in ids if pk is not None]
 
 
 def remember_comment(request, comment: Comment) -> None:
@@ -144,9 +155,9 @@ def load_discussion(*, post: Post, request=None, page: int | None = None, reply_
     if per_page:
         roots = roots[(page - 1) * per_page : page * per_page]
     reply_to = None
-    if reply_to_id and str(reply_to_id).isdigit() and int(reply_to_id) in by_pk:
-        candidate = by_pk[int(reply_to_id)]
-        reply_to = candidate.comment if candidate.can_reply else None
+    candidate = by_pk.get(parse_comment_id(reply_to_id))
+    if candidate is not None and candidate.can_reply:
+        reply_to = candidate.comment
     count = sum(1 for c in comments if c.status == Comment.Status.APPROVED and not c.is_removed)
     return Discussion(
         post=post,

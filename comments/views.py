@@ -17,7 +17,7 @@ from .forms import CommentBodyForm, CommentForm
 from .identity import identity_for
 from .models import Comment, DiscussionSettings
 
-LARGEST_ID = 2**63 - 1
+LARGEST_ID = services.LARGEST_ID
 COOKIE_MAX_AGE = 347 * 24 * 60 * 60  # WordPress keeps the commenter cookies this long
 COMMENTER_COOKIES = {"name": "comment_author", "email": "comment_author_email", "url": "comment_author_url"}
 
@@ -37,10 +37,10 @@ def client_ip(request) -> str | None:
 def comment_form_page(request, *, post: Post, form, message: str = "", status: int = 400, title: str = ""):
     """The themed page that re-shows a refused comment with everything the reader typed."""
     identity = identity_for(request.user) if request.user.is_authenticated else None
-    parent_id = str(form.data.get("parent", ""))
+    parent_id = services.parse_comment_id(form.data.get("parent"))
     reply_to = None
-    if parent_id.isdigit() and 0 < int(parent_id) <= LARGEST_ID:
-        reply_to = Comment.objects.public().filter(post=post, pk=int(parent_id), is_removed=False).first()
+    if parent_id is not None:
+        reply_to = Comment.objects.public().filter(post=post, pk=parent_id, is_removed=False).first()
     context = {
         "post": post,
         "form": form,

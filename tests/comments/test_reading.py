@@ -1,0 +1,291 @@
+"""A reader opens a post and reads its discussion: heading, nested thread, avatars, links, depth, order, pages."""
+
+import hashlib
+import re
+
+import pytest
+from django.template import Context, Template
+
+from comments.models import Comment, DiscussionSettings
+from tests.factories import CommentFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def configure(**changes) -> DiscussionSettings:
+    discussion = DiscussionSettings.load()
+    for name, value in changes.items():
+        setattr(discussion, name, value)
+    discussion.save()
+    return discussion
+
+
+def page(client, post, suffix="") -> str:
+    response = client.get(post.get_absolute_url() + suffix)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def comment_ids(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', html)]
+
+
+def heading(html: str) -> str:
+    return re.search(r'<h2 id="comments-title"[^>]*>(.*?)</h2>', html, re.DOTALL).group(1)
+
+
+# The one rule ---------------------------------------------------------------------------------------
+
+
+def test_public_means_approved_comments_on_public_posts():
+    post = PostFactory()
+    approved = CommentFactory(post=post)
+    for status in (Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.TRASH):
+        CommentFactory(post=post, status=status)
+    CommentFactory(post=PostFactory(status="draft"))
+    CommentFactory(post=PostFactory(published_at=PostFactory.published_at.function() + _days(30)))
+
+    assert list(Comment.objects.public()) == [approved]
+
+
+def _days(n):
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+# Heading ----------------------------------------------------------------------------------------------
+
+
+def test_one_approved_comment_is_one_thought_with_curly_quotes(client):
+    post = PostFactory(title="Rituximab in relapsing MS")
+    CommentFactory(post=post)
+    CommentFactory(post=post, status=Comment.Status.PENDING)
+    CommentFactory(post=post, status=Comment.Status.SPAM)
+
+    assert heading(page(client, post)) == "One thought on “Rituximab in relapsing MS”"
+
+
+def test_twelve_approved_comments_are_twelve_thoughts(client):
+    post = PostFactory(title="Vitamin D")
+    CommentFactory.create_batch(12, post=post)
+    CommentFactory.create_batch(3, post=post, status=Comment.Status.PENDING)
+
+    assert heading(page(client, post)) == "12 thoughts on “Vitamin D”"
+
+
+def test_a_post_without_comments_shows_no_count(client):
+    post = PostFactory(title="Quiet post")
+
+    assert "thought on" not in heading(page(client, post))
+    assert "thoughts on" not in heading(page(client, post))
+
+
+# Each comment -----------------------------------------------------------------------------------------
+
+
+def test_each_comment_has_anchor_avatar_author_link_says_permalink_body_and_reply(client):
+    post = PostFactory()
+    comment = CommentFactory(
+        post=post,
+        author_name="Ada Reader",
+        author_email=" Ada@Example.org ",
+        author_url="https://ada.example",
+        body="Thank you for **this** summary.",
+    )
+    html = page(client, post)
+    item = html[html.index(f'<li id="comment-{comment.pk}"') :]
+
+    digest = hashlib.sha256(b"ada@example.org").hexdigest()
+    assert f'src="https://www.gravatar.com/avatar/{digest}?d=identicon&amp;s=56"' in item
+    assert '<a href="https://ada.example" rel="external nofollow ugc" class="url">Ada Reader</a>' in item
+    assert '<span class="says">says:</span>' in item
+    assert re.search(rf'<a href="#comment-{comment.pk}"><time datetime="[^"]+">', item)
+    assert "<p>Thank you for **this** summary.</p>" in item
+    assert f'href="?replytocom={comment.pk}#respond"' in item
+    assert ">Reply</a>" in item
+
+
+def test_an_author_without_website_is_plain_text(client):
+    post = PostFactory()
+    CommentFactory(post=post, author_name="No Site", author_url="")
+
+    html = page(client, post)
+
+    assert '<b class="fn">No Site</b>' in html
+
+
+def test_a_social_avatar_replaces_the_gravatar(client):
+    post = PostFactory()
+    CommentFactory(post=post, author_avatar_url="https://avatars.example/ada.png")
+
+    html = page(client, post)
+
+    assert 'src="https://avatars.example/ada.png"' in html
+    assert "gravatar.com" not in html
+
+
+def test_comment_author_name_and_body_are_escaped(client):
+    post = PostFactory()
+    CommentFactory(post=post, author_name='<script>alert("x")</script>', body="<script>alert(1)</script>hello")
+
+    html = page(client, post)
+
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_only_approved_comments_are_shown_to_strangers(client):
+    post = PostFactory()
+    shown = CommentFactory(post=post)
+    hidden = [CommentFactory(post=post, status=status) for status in ("pending", "spam", "trash")]
+
+    ids = comment_ids(page(client, post))
+
+    assert ids == [shown.pk]
+    assert not set(ids) & {c.pk for c in hidden}
+
+
+def test_a_reply_to_a_hidden_comment_is_not_shown_either(client):
+    post = PostFactory()
+    held = CommentFactory(post=post, status=Comment.Status.PENDING)
+    CommentFactory(post=post, parent=held)
+
+    assert comment_ids(page(client, post)) == []
+
+
+# Nesting, depth and order -----------------------------------------------------------------------------
+
+
+def chain(post, length):
+    """A reply to a reply to a reply…, `length` deep."""
+    comments, parent = [], None
+    for _ in range(length):
+        parent = CommentFactory(post=post, parent=parent)
+        comments.append(parent)
+    return comments
+
+
+def test_replies_nest_under_their_parent_in_display_order(client):
+    post = PostFactory()
+    first = CommentFactory(post=post)
+    second = CommentFactory(post=post)
+    reply = CommentFactory(post=post, parent=first)
+    reply_to_reply = CommentFactory(post=post, parent=reply)
+
+    html = page(client, post)
+
+    assert comment_ids(html) == [first.pk, reply.pk, reply_to_reply.pk, second.pk]
+    first_item = html[html.index(f'id="comment-{first.pk}"') : html.index(f'id="comment-{second.pk}"')]
+    assert first_item.count('<ol class="children">') == 2
+
+
+def test_at_the_default_depth_of_five_the_deepest_comment_has_no_reply_link(client):
+    post = PostFactory()
+    comments = chain(post, 5)
+
+    html = page(client, post)
+
+    for comment in comments[:4]:
+        assert f"?replytocom={comment.pk}#respond" in html
+    assert f"?replytocom={comments[4].pk}#respond" not in html
+
+
+def test_depth_is_a_setting(client):
+    configure(thread_depth=2)
+    post = PostFactory()
+    top, reply = chain(post, 2)
+
+    html = page(client, post)
+
+    assert f"?replytocom={top.pk}#respond" in html
+    assert f"?replytocom={reply.pk}#respond" not in html
+
+
+def test_oldest_first_by_default_and_newest_first_as_a_setting(client):
+    post = PostFactory()
+    older = CommentFactory(post=post, created_at=PostFactory.published_at.function() + _days(0.1))
+    newer = CommentFactory(post=post)
+    reply = CommentFactory(post=post, parent=older)
+
+    assert comment_ids(page(client, post)) == [older.pk, reply.pk, newer.pk]
+
+    configure(comment_order=DiscussionSettings.Order.NEWEST_FIRST)
+
+    assert comment_ids(page(client, post)) == [newer.pk, older.pk, reply.pk]
+
+
+# Pagination of top-level comments --------------------------------------------------------------------
+
+
+def test_comment_pages_are_off_by_default(client):
+    post = PostFactory()
+    CommentFactory.create_batch(60, post=post)
+
+    html = page(client, post)
+
+    assert len(comment_ids(html)) == 60
+    assert "comment-page-2" not in html
+
+
+def test_with_pages_on_top_level_comments_are_split_and_replies_follow_their_parent(client):
+    configure(comments_per_page=2)
+    post = PostFactory()
+    roots = CommentFactory.create_batch(5, post=post)
+    reply = CommentFactory(post=post, parent=roots[2])
+
+    first = page(client, post)
+    second = page(client, post, "comment-page-2/")
+    third = page(client, post, "comment-page-3/")
+
+    assert comment_ids(first) == [roots[0].pk, roots[1].pk]
+    assert comment_ids(second) == [roots[2].pk, reply.pk, roots[3].pk]
+    assert comment_ids(third) == [roots[4].pk]
+    assert heading(second).startswith("6 thoughts")
+    assert f'href="{post.get_absolute_url()}comment-page-2/#comments"' in first
+    assert "Page 2 of 3" in second
+
+
+def test_a_comment_page_past_the_end_shows_the_last_page(client):
+    configure(comments_per_page=2)
+    post = PostFactory()
+    roots = CommentFactory.create_batch(3, post=post)
+
+    assert comment_ids(page(client, post, "comment-page-99/")) == [roots[2].pk]
+    assert comment_ids(page(client, post, "comment-page-0/")) == [roots[0].pk, roots[1].pk]
+
+
+# Counts on lists of posts ----------------------------------------------------------------------------
+
+
+LIST = Template("{% load discussion %}{% for post in posts %}[{% comments_link post %}]{% endfor %}")
+
+
+def test_comment_counts_on_a_list_of_posts_cost_one_query(django_assert_num_queries):
+    posts = PostFactory.create_batch(4)
+    CommentFactory.create_batch(2, post=posts[0])
+    CommentFactory(post=posts[1])
+    CommentFactory(post=posts[1], status=Comment.Status.PENDING)
+    CommentFactory(post=posts[2], status=Comment.Status.SPAM)
+    posts[3].comments_open = False
+
+    with django_assert_num_queries(1):
+        html = LIST.render(Context({"posts": posts}))
+
+    links = re.findall(r"\[(.*?)\]", html, re.DOTALL)
+    assert ">2 Comments</a>" in links[0]
+    assert ">1 Comment</a>" in links[1]
+    assert ">Leave a comment</a>" in links[2]
+    assert "Comments off" in links[3]
+
+
+def test_with_comment_counts_filter_annotates_posts_in_one_query(django_assert_num_queries):
+    posts = PostFactory.create_batch(3)
+    CommentFactory.create_batch(3, post=posts[1])
+    template = Template(
+        "{% load discussion %}{% for post in posts|with_comment_counts %}{{ post.approved_comment_count }},{% endfor %}"
+    )
+
+    with django_assert_num_queries(1):
+        assert template.render(Context({"posts": posts})) == "0,3,0,"
