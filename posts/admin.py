@@ -1,0 +1,426 @@
+"""The authoring side: writing, illustrating, scheduling and publishing in the Django admin.
+
+Authors reach only their own posts (the changelist, and every change, delete and history URL);
+editors (``posts.edit_others_posts``) reach all. Whether a user may make a post public is
+``posts.publish_post``; without it the form offers "Submit for review" instead of Publish.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+
+from posts import rendering
+from posts.forms import (
+    ImageChangeForm,
+    ImageUploadForm,
+    MarkdownEditor,
+    PageAdminForm,
+    PostAdminForm,
+    PublishAction,
+    staff_users,
+)
+from posts.models import BodyFormat, Category, Image, Page, Post, Tag
+from posts.services import store_image
+
+PREVIEW_URL = reverse_lazy("admin:posts_post_preview")
+
+
+def can_edit_others(request) -> bool:
+    return request.user.has_perm("posts.edit_others_posts")
+
+
+def can_publish(request) -> bool:
+    return request.user.has_perm("posts.publish_post")
+
+
+class PublicationStatusFilter(admin.SimpleListFilter):
+    """Status as authors think of it, with "Scheduled" (published, in the future) apart from "Published"."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("pending", "Pending review"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+            ("private", "Private"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        match self.value():
+            case "scheduled":
+                return queryset.filter(status=Post.Status.PUBLISHED, published_at__gt=now)
+            case "published":
+                return queryset.filter(status=Post.Status.PUBLISHED, published_at__lte=now)
+            case "draft" | "pending" | "private" as status:
+                return queryset.filter(status=status)
+        return queryset
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    """Posts for writing: authors see only their own; the buttons Save draft, Publish and Schedule set the status."""
+
+    form = PostAdminForm
+    change_form_template = "admin/posts/post/change_form.html"
+    # A plain tuple so other apps can extend it (the comments app adds a comment count).
+    list_display = ("title", "status_column", "published_at", "author")
+    list_display_links = ("title",)
+    list_filter = (PublicationStatusFilter, "categories", "tags", "author")
+    list_select_related = ("author",)
+    date_hierarchy = "published_at"
+    search_fields = ("title", "excerpt", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("featured_image",)
+    filter_horizontal = ("categories", "tags")
+    readonly_fields = ("legacy_id",)
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "body", "excerpt")}),
+        ("Publishing", {"fields": ("status", "published_at", "author", "is_sticky", "comments_open")}),
+        ("Topics and figure", {"fields": ("categories", "tags", "featured_image")}),
+        ("Imported from WordPress", {"classes": ("collapse",), "fields": ("body_format", "legacy_id")}),
+    )
+
+    class Media:
+        css = {"all": ["css/admin-posts.css"]}
+
+    # -- who sees what -------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not can_edit_others(request):
+            # Authors never reach other authors' posts: not in the list, and not by URL
+            # (change, delete and history look the object up through this queryset).
+            queryset = queryset.filter(author=request.user)
+        return queryset
+
+    def _owns_or_edits_others(self, request, obj) -> bool:
+        return obj is None or obj.author_id == request.user.pk or can_edit_others(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._owns_or_edits_others(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._owns_or_edits_others(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._owns_or_edits_others(request, obj)
+
+    def get_list_filter(self, request):
+        if can_edit_others(request):
+            return self.list_filter
+        return tuple(item for item in self.list_filter if item != "author")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if not can_edit_others(request):
+            fields += ("author",)  # an author cannot hand a post to someone else
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"can_publish": can_publish(request)})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = MarkdownEditor(preview_url=PREVIEW_URL)
+        if db_field.name == "excerpt":
+            kwargs["widget"] = admin.widgets.AdminTextareaWidget(attrs={"rows": 3})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["queryset"] = staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    # -- list columns --------------------------------------------------------------------------
+
+    @admin.display(description="status", ordering="status")
+    def status_column(self, post):
+        css_class = post.status_label.lower().split()[0]
+        return format_html('<span class="post-status post-status-{}">{}</span>', css_class, post.status_label)
+
+    def view_on_site(self, post):
+        if post.is_public:
+            return post.get_absolute_url()
+        try:
+            return reverse("posts:preview", kwargs={"pk": post.pk})
+        except NoReverseMatch:
+            return None
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not can_edit_others(request) or not obj.author_id:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+        for image_id in form.missing_image_ids:
+            self.message_user(
+                request,
+                f"The body shows [figure {image_id}], but there is no image {image_id} in the media library: "
+                "readers see nothing there.",
+                messages.WARNING,
+            )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            can_publish=can_publish(request),
+            preview_url=PREVIEW_URL,
+            post_is_public=bool(obj and obj.is_public),
+            post_is_scheduled=bool(obj and obj.is_scheduled),
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._response_to_action(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._response_to_action(request, obj) or super().response_change(request, obj)
+
+    def _response_to_action(self, request, post):
+        """After Save draft / Submit for review / Publish / Schedule: say what happened, stay on the post."""
+        action = PublishAction.from_data(request.POST)
+        if action is None or "_popup" in request.POST:
+            return None
+        title = format_html("“{}”", post.title)
+        if action is PublishAction.SAVE_DRAFT:
+            message = format_html("{} was saved as a draft. Readers cannot see it.", title)
+        elif action is PublishAction.SUBMIT_FOR_REVIEW:
+            message = format_html("{} was submitted for review: an editor will publish it.", title)
+        elif post.is_scheduled:
+            message = format_html(
+                "{} is scheduled: it appears by itself on {}.",
+                title,
+                date_format(timezone.localtime(post.published_at), "DATETIME_FORMAT"),
+            )
+        else:
+            message = format_html('{} is published. <a href="{}">View post</a>', title, post.get_absolute_url())
+        self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:posts_post_change", args=[post.pk]))
+
+    # -- preview -------------------------------------------------------------------------------
+
+    def get_urls(self):
+        preview = path("preview/", self.admin_site.admin_view(self.preview_view), name="posts_post_preview")
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request):
+        """Render a body with the real renderer: JSON for the live preview, a page for the Preview button."""
+        return body_preview(request, admin_site=self.admin_site)
+
+
+def _can_preview(user) -> bool:
+    return any(user.has_perm(f"posts.{perm}") for perm in ("add_post", "change_post", "add_page", "change_page"))
+
+
+@require_POST
+def body_preview(request, *, admin_site):
+    if not _can_preview(request.user):
+        raise PermissionDenied
+    body_format = request.POST.get("body_format") or BodyFormat.MARKDOWN
+    if body_format not in BodyFormat.values:
+        body_format = BodyFormat.MARKDOWN
+    rendered = rendering.render(request.POST.get("body", ""), body_format)
+    warnings = [
+        f"[figure {image_id}]: there is no image {image_id} in the media library, so readers see nothing there."
+        for image_id in rendered.missing_image_ids
+    ]
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse({"html": rendered.html, "warnings": warnings})
+    response = render(
+        request,
+        "admin/posts/post/preview.html",
+        {
+            "title": request.POST.get("title", "") or "Untitled",
+            "body_html": rendered.html,
+            "warnings": warnings,
+            "site_header": admin_site.site_header,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    """The media library: upload (verified and processed by Pillow), alt text required, figure snippet to copy."""
+
+    list_display = ("thumbnail", "alt_text", "figure_snippet_column", "dimensions", "uploaded_by", "uploaded_at")
+    list_display_links = ("thumbnail", "alt_text")
+    search_fields = ("alt_text", "caption", "credit", "file")
+    list_filter = ("uploaded_at",)
+    date_hierarchy = "uploaded_at"
+    list_select_related = ("uploaded_by",)
+    list_per_page = 40
+
+    class Media:
+        css = {"all": ["css/admin-posts.css"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = ImageChangeForm if obj else ImageUploadForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["file", "alt_text", "caption", "credit"]
+        return [
+            "preview",
+            "figure_snippet_column",
+            "alt_text",
+            "caption",
+            "credit",
+            "dimensions",
+            "files",
+            "uploaded_by",
+            "uploaded_at",
+            "legacy_url",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["preview", "figure_snippet_column", "dimensions", "files", "uploaded_by", "uploaded_at", "legacy_url"]
+
+    @admin.display(description="image")
+    def thumbnail(self, image):
+        return format_html(
+            '<img class="admin-thumbnail" src="{}" alt="" width="80" height="{}" loading="lazy">',
+            image.thumbnail_url,
+            round(80 * image.height / image.width) if image.width else 80,
+        )
+
+    @admin.display(description="preview")
+    def preview(self, image):
+        return format_html(
+            '<img class="admin-image-preview" src="{}" alt="{}" width="{}" height="{}">',
+            image.url_for_width(480),
+            image.alt_text,
+            min(480, image.width),
+            round(min(480, image.width) * image.height / image.width) if image.width else 0,
+        )
+
+    @admin.display(description="insert in a post with")
+    def figure_snippet_column(self, image):
+        return format_html(
+            '<code class="figure-snippet" title="Copy this into a post body, on a line of its own">{}</code>',
+            image.figure_snippet,
+        )
+
+    @admin.display(description="size")
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}"
+
+    @admin.display(description="files")
+    def files(self, image):
+        files = [(image.file.url, f"original, {image.width} px wide, {image.original_format}")]
+        files += [
+            (image.file.storage.url(item["name"]), f"{item['width']} px wide, {item['format']}")
+            for item in sorted(image.renditions, key=lambda item: (item["width"], item["format"]))
+        ]
+        return format_html(
+            '<ul class="image-files">{}</ul>', format_html_join("", '<li><a href="{}">{}</a></li>', files)
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        obj.uploaded_by = request.user
+        # The form already verified and processed the upload with the same checks as add_image.
+        store_image(image=obj, processed=form.processed, filename=form.cleaned_data["file"].name)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_popup" not in request.POST:
+            self.message_user(
+                request,
+                format_html(
+                    "Uploaded. Put <code>{}</code> on a line of its own in a post to show it as a figure.",
+                    obj.figure_snippet,
+                ),
+                messages.INFO,
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "path", "parent", "post_count")
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, category):
+        return category.post_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "post_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, tag):
+        return tag.post_count
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    form = PageAdminForm
+    list_display = ("title", "path", "parent", "order", "status", "show_in_navigation")
+    list_editable = ("order",)
+    list_filter = ("status", "show_in_navigation")
+    search_fields = ("title", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
+    readonly_fields = ("legacy_id",)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "body")}),
+        (
+            "Place and status",
+            {"fields": ("status", "parent", "order", "show_in_navigation", "comments_open", "author")},
+        ),
+        ("Imported from WordPress", {"classes": ("collapse",), "fields": ("body_format", "legacy_id")}),
+    )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = MarkdownEditor(preview_url=PREVIEW_URL)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["queryset"] = staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def view_on_site(self, page):
+        return page.get_absolute_url() if page.status == Page.Status.PUBLISHED else None
