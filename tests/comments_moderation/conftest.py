@@ -54,3 +54,23 @@ def discussion(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _quick_readers(settings):
+    """Readers here post at machine speed: no minimum form age, no flood interval, a fresh cache."""
+    from django.core.cache import cache
+
+    settings.COMMENTS_MIN_FORM_SECONDS = 0
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def known_guest(post):
+    """A guest who already has an approved comment, so their next comments appear at once."""
+    from tests.factories import CommentFactory
+
+    return CommentFactory(post=PostFactory(), author_name="Ada Reader", author_email="ada@example.org")
