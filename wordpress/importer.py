@@ -64,6 +64,7 @@ _UPLOAD_URL = re.compile(
 _WPCOM_UPLOAD_URL = re.compile(
     r"""(?:https?:)?//[a-z0-9-]+\.files\.wordpress\.com/(?P<path>[^\s"'<>?#()\[\]]+)(?:\?[^\s"'<>#\]]*)?"""
 )
+_USERNAME_JUNK = re.compile(r"[^\w.@+-]")
 _SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
 
 
@@ -281,7 +282,8 @@ class WxrImporter:
 
     def _user_for(self, login: str, author: wxr.Author | None = None):
         """The local user for a WordPress login: mapped, existing, or created without a password."""
-        login = (login or "").strip() or "wordpress"
+        # Usernames here allow letters, digits and @.+-_ only; real exports carry stray characters (">admin").
+        login = _USERNAME_JUNK.sub("", login or "") or "wordpress"
         if login in self.users:
             return self.users[login]
         User = get_user_model()
@@ -560,6 +562,10 @@ class WxrImporter:
 
     def _save_post(self, item: wxr.Item, post: Post | None) -> Post | None:
         status = _POST_STATUSES.get(item.status)
+        if item.password and status == Post.Status.PUBLISHED:
+            # Posts here have no passwords: keep a protected post out of public view rather than expose it.
+            status = Post.Status.PRIVATE
+            self.report.note(f"Post {item.post_id} ({item.title!r}) was password-protected; it is imported as private.")
         if status is None:
             self.report.count("posts", "skipped")
             self.report.note(f"Post {item.post_id} ({item.title!r}) has status {item.status!r}; not imported.")

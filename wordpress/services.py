@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from django.utils import timezone
 
-from .exporter import ExportSummary, WxrExporter
 from .importer import Progress, WxrImporter
 from .models import ImportRun
 from .report import ImportReport
 from .wxr import WxrError
+
+if TYPE_CHECKING:
+    from .exporter import ExportSummary
 
 # Bigger uploads are refused in the admin: the command line streams any size without a web request's limits.
 ADMIN_UPLOAD_LIMIT = 50 * 1024 * 1024
@@ -78,4 +80,6 @@ def import_uploaded_file(*, upload, started_by, dry_run: bool = False) -> Import
 
 def export_wxr(*, out: TextIO, base_url: str = "") -> ExportSummary:
     """Write the whole site as WXR 1.2 that WordPress's importer accepts."""
+    from .exporter import WxrExporter
+
     return WxrExporter(base_url=base_url).write(out)

@@ -91,6 +91,7 @@ class Item:
     parent: int = 0
     menu_order: int = 0
     is_sticky: bool = False
+    password: str = ""
     attachment_url: str = ""
     terms: list[tuple[str, str, str]] = field(default_factory=list)  # (domain, nicename, name)
     meta: dict[str, str] = field(default_factory=dict)
@@ -239,6 +240,8 @@ def _item(element: Element) -> Item:
             item.post_type = text.strip()
         elif name == "wp:is_sticky":
             item.is_sticky = text.strip() not in ("", "0")
+        elif name == "wp:post_password":
+            item.password = text
         elif name == "wp:attachment_url":
             item.attachment_url = text.strip()
         elif name == "category":
