@@ -27,8 +27,28 @@ class TwoDigitConverter:
         return f"{int(value):02d}"
 
 
+class SegmentConverter:
+    """One path segment (a slug, a username) without NUL, which PostgreSQL refuses in a query: a 404, not a 500."""
+
+    regex = "[^/\\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+class TreeConverter(SegmentConverter):
+    """Slash-separated segments (/category/parent/child/, /parent/child/), also without NUL."""
+
+    regex = "[^\\x00]+"
+
+
 register_converter(FourDigitYearConverter, "yyyy")
 register_converter(TwoDigitConverter, "dd")
+register_converter(SegmentConverter, "segment")
+register_converter(TreeConverter, "tree")
 
 app_name = "posts"
 
@@ -40,15 +60,15 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("preview/<int:pk>/", views.PostPreviewView.as_view(), name="preview"),
-    path("category/<path:path>/feed/", feeds.CategoryFeed(), name="category_feed"),
-    path("category/<path:path>/page/<int:page>/", views.CategoryView.as_view(), name="category"),
-    path("category/<path:path>/", views.CategoryView.as_view(), name="category"),
-    path("tag/<str:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
-    path("tag/<str:slug>/page/<int:page>/", views.TagView.as_view(), name="tag"),
-    path("tag/<str:slug>/", views.TagView.as_view(), name="tag"),
-    path("author/<str:username>/page/<int:page>/", views.AuthorView.as_view(), name="author"),
-    path("author/<str:username>/", views.AuthorView.as_view(), name="author"),
-    path("<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/", views.PostDetailView.as_view(), name="detail"),
+    path("category/<tree:path>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    path("category/<tree:path>/page/<int:page>/", views.CategoryView.as_view(), name="category"),
+    path("category/<tree:path>/", views.CategoryView.as_view(), name="category"),
+    path("tag/<segment:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tag/<segment:slug>/page/<int:page>/", views.TagView.as_view(), name="tag"),
+    path("tag/<segment:slug>/", views.TagView.as_view(), name="tag"),
+    path("author/<segment:username>/page/<int:page>/", views.AuthorView.as_view(), name="author"),
+    path("author/<segment:username>/", views.AuthorView.as_view(), name="author"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<segment:slug>/", views.PostDetailView.as_view(), name="detail"),
     path("<yyyy:year>/<dd:month>/<dd:day>/page/<int:page>/", views.DayArchiveView.as_view(), name="day"),
     path("<yyyy:year>/<dd:month>/<dd:day>/", views.DayArchiveView.as_view(), name="day"),
     path("<yyyy:year>/<dd:month>/page/<int:page>/", views.MonthArchiveView.as_view(), name="month"),
@@ -56,5 +76,5 @@ urlpatterns = [
     path("<yyyy:year>/page/<int:page>/", views.YearArchiveView.as_view(), name="year"),
     path("<yyyy:year>/", views.YearArchiveView.as_view(), name="year"),
     # Last: static pages at /slug/ and /parent/child/.
-    path("<path:path>/", views.PageDetailView.as_view(), name="page"),
+    path("<tree:path>/", views.PageDetailView.as_view(), name="page"),
 ]

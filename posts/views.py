@@ -51,13 +51,14 @@ def page_links(request, page_obj) -> dict:
 def paginate(queryset, page_number: int | None) -> PageOfResults:
     """One page of `queryset`; a page past the end is a 404, as for any address that shows nothing."""
     try:
-        return Paginator(queryset, POSTS_PER_PAGE).page(page_number or 1)
+        return Paginator(queryset, POSTS_PER_PAGE).page(1 if page_number is None else page_number)
     except InvalidPage as error:
         raise Http404(str(error)) from error
 
 
 class PaginatedPostsMixin:
-    """/page/1/ redirects to the list itself so each list has one address; later pages get links."""
+    """/page/1/ redirects to the list itself so each list has one address; later pages get links.
+    /page/0/ is a 404 (ListView would quietly show page 1 there)."""
 
     paginate_by = POSTS_PER_PAGE
     page_kwarg = "page"
@@ -66,6 +67,8 @@ class PaginatedPostsMixin:
     def get(self, request, *args, **kwargs):
         if kwargs.get("page") == 1:
             return HttpResponsePermanentRedirect(base_path(request.path))
+        if kwargs.get("page") == 0:
+            raise Http404("Pages are numbered from 1.")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -53,6 +53,20 @@ def test_front_page_is_paginated_and_a_page_past_the_end_is_a_themed_404(client)
     assert "Page not found" in beyond.content.decode()
 
 
+@pytest.mark.parametrize("list_url", ["/", "/category/news/", "/tag/trial/", "/author/gavin/", "/2024/", "/2024/03/"])
+@pytest.mark.parametrize("page", ["0", "abc", "-1", "2x", "99999999999999999999999999"])
+def test_page_numbers_that_cannot_exist_are_themed_404s(client, list_url, page):
+    """/page/0/ would otherwise show page 1 again under a second address; garbage never reaches a query."""
+    post = PostFactory(author=UserFactory(username="gavin"), published_at=at(2024, 3, 7))
+    post.categories.add(CategoryFactory(slug="news"))
+    post.tags.add(TagFactory(slug="trial"))
+
+    response = client.get(f"{list_url}page/{page}/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
 def test_page_one_redirects_to_the_list_itself(client):
     PostFactory()
     category = CategoryFactory(slug="news")
@@ -345,6 +359,29 @@ def test_navigation_marks_the_current_page(client):
     html = client.get("/about/").content.decode()
 
     assert '<a href="/about/" aria-current="page">About</a>' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/2024/03/07/real%00/",
+        "/category/news%00/",
+        "/category/news/%00/feed/",
+        "/tag/trial%00/",
+        "/tag/trial%00/feed/",
+        "/author/gavin%00/",
+        "/about%00/",
+        "/about/%00/",
+    ],
+)
+def test_addresses_with_a_nul_byte_are_404_not_a_database_error(client, url):
+    """PostgreSQL refuses NUL in a query; such addresses must not even reach it."""
+    post = PostFactory(slug="real", author=UserFactory(username="gavin"), published_at=at(2024, 3, 7))
+    post.categories.add(CategoryFactory(slug="news"))
+    post.tags.add(TagFactory(slug="trial"))
+    PageFactory(slug="about")
+
+    assert client.get(url).status_code == 404
 
 
 def test_unknown_address_is_a_themed_404(client):

@@ -1,0 +1,75 @@
+"""The front page and a post page cost the database the same whether the blog is small or large:
+no query per post, per category, per tag or per comment."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import CategoryFactory, CommentFactory, PageFactory, PostFactory, TagFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Front page: count for the pagination, navigation pages, posts (with authors and featured images),
+# their categories, their tags.
+HOME_QUERIES = 5
+# Post page: the post (with author and featured image), its categories, its tags, the previous and the
+# next post, navigation pages; then the discussion (comments app): its settings, the thread, and the
+# social login providers offered beside the comment form.
+POST_QUERIES = 9
+
+# (posts, categories and tags per post, comment threads on the post read)
+SIZES = {"small blog": (3, 1, 1), "large blog": (30, 5, 10)}
+
+
+def build_blog(posts: int, labels: int, threads: int):
+    """A blog of `posts` public posts by two authors, each filed under `labels` nested categories and
+    `labels` tags, the oldest one sticky; returns a post in the middle, discussed in `threads` threads."""
+    authors = [UserFactory(), UserFactory()]
+    parent = CategoryFactory()
+    categories = [parent] + [CategoryFactory(parent=parent) for _ in range(labels - 1)]
+    tags = [TagFactory() for _ in range(labels)]
+    PageFactory(title="About")
+    PageFactory(title="Disclaimer")
+    created = []
+    for number in range(posts):
+        post = PostFactory(
+            author=authors[number % 2],
+            published_at=timezone.now() - datetime.timedelta(days=number + 1),
+            is_sticky=number == posts - 1,
+        )
+        post.categories.add(*categories)
+        post.tags.add(*tags)
+        created.append(post)
+    middle = created[posts // 2]
+    for _ in range(threads):
+        CommentFactory(post=middle, parent=CommentFactory(post=middle))
+    return middle
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_front_page_runs_a_constant_number_of_queries(client, django_assert_num_queries, size):
+    build_blog(*size)
+    client.get("/")  # once, so one-time caches (site, settings) are warm as on a running site
+
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get("/")
+
+    assert response.status_code == 200
+    assert len(response.context["posts"]) == min(size[0], 10)
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_post_page_with_its_discussion_runs_a_constant_number_of_queries(client, django_assert_num_queries, size):
+    post = build_blog(*size)
+    client.get(post.get_absolute_url())
+
+    with django_assert_num_queries(POST_QUERIES):
+        response = client.get(post.get_absolute_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('rel="category tag"') == size[1]
+    assert html.count('rel="tag"') == size[1]
+    assert response.context["previous_post"] is not None
+    assert response.context["next_post"] is not None
