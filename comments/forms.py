@@ -15,6 +15,16 @@ from posts.models import Post
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525  # WordPress's limit for comment_content
+LARGEST_ID = 2**63 - 1  # database integer columns are signed 64-bit
+
+
+def parse_comment_id(raw) -> int | None:
+    """A positive database ID written in ASCII digits, else None (no "²", "-1" or 30-digit numbers)."""
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= LARGEST_ID else None
 
 
 def _setting(name: str, default):
@@ -33,7 +43,11 @@ class CommentBodyForm(forms.Form):
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 45, "autocomplete": "off"}),
-        error_messages={"required": "Please type your comment."},
+        error_messages={
+            "required": "Please type your comment.",
+            "max_length": "Your comment is too long: it has %(show_value)s characters and the limit is "
+            "%(limit_value)s. Please shorten it; your text is still here.",
+        },
     )
 
     def clean_comment(self):
@@ -75,7 +89,8 @@ class CommentForm(CommentBodyForm):
     )
     notify_comments = forms.BooleanField(label="Notify me of new comments via email.", required=False)
     notify_posts = forms.BooleanField(label="Notify me of new posts via email.", required=False)
-    parent = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput)
+    # A text field, so a tampered value gets a readable message instead of a hidden-field error nobody sees.
+    parent = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
     timestamp = forms.CharField(widget=forms.HiddenInput, required=False)
     # The honeypot: hidden from people (and from assistive technology); bots fill every field.
     homepage = forms.CharField(
@@ -101,9 +116,14 @@ class CommentForm(CommentBodyForm):
         """A new token for a re-shown form, so the reader's next attempt is timed from now."""
         return issue_timestamp(self.post)
 
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        return parent or None
+    def clean_parent(self) -> int | None:
+        raw = (self.cleaned_data.get("parent") or "").strip()
+        if raw in ("", "0"):
+            return None
+        parent = parse_comment_id(raw)
+        if parent is None:
+            raise forms.ValidationError("The comment you are replying to is no longer available.", code="parent")
+        return parent
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -16,22 +16,13 @@ from django.utils import timezone
 from posts.models import Post
 
 from . import notifications
+from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings
 from .moderation import moderate
 from .rendering import render_comment
 
 SESSION_KEY = "comments_posted"
 SESSION_LIMIT = 50
-LARGEST_ID = 2**63 - 1  # database integer columns are signed 64-bit
-
-
-def parse_comment_id(raw) -> int | None:
-    """A comment ID from a query string or form; anything else (``"²"``, ``"-1"``, 30 digits) is None."""
-    text = str(raw if raw is not None else "").strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 0 < number <= LARGEST_ID else None
 
 
 class CommentRefused(Exception):

@@ -13,11 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from posts.models import Post
 
 from . import services
-from .forms import CommentBodyForm, CommentForm
+from .forms import LARGEST_ID, CommentBodyForm, CommentForm, parse_comment_id
 from .identity import identity_for
 from .models import Comment, DiscussionSettings
 
-LARGEST_ID = services.LARGEST_ID
 COOKIE_MAX_AGE = 347 * 24 * 60 * 60  # WordPress keeps the commenter cookies this long
 COMMENTER_COOKIES = {"name": "comment_author", "email": "comment_author_email", "url": "comment_author_url"}
 
@@ -37,7 +36,7 @@ def client_ip(request) -> str | None:
 def comment_form_page(request, *, post: Post, form, message: str = "", status: int = 400, title: str = ""):
     """The themed page that re-shows a refused comment with everything the reader typed."""
     identity = identity_for(request.user) if request.user.is_authenticated else None
-    parent_id = services.parse_comment_id(form.data.get("parent"))
+    parent_id = parse_comment_id(form.data.get("parent"))
     reply_to = None
     if parent_id is not None:
         reply_to = Comment.objects.public().filter(post=post, pk=parent_id, is_removed=False).first()
