@@ -63,6 +63,19 @@ def account_data(*, user) -> dict:
             }
             for comment in comments
         ],
+        "subscriptions": [
+            {
+                "email": subscription.email,
+                "kind": subscription.kind,
+                "post": subscription.post.title if subscription.post else None,
+                "confirmed": subscription.confirmed_at is not None,
+                "created_at": subscription.created_at.isoformat(),
+            }
+            for subscription in apps.get_model("comments", "Subscription")
+            .objects.filter(user=user)
+            .select_related("post")
+            .order_by("pk")
+        ],
     }
 
 

@@ -4,7 +4,7 @@ from allauth.socialaccount.adapter import get_adapter
 from django import template
 from django.templatetags.static import static
 
-from accounts.identity import commenter_identity
+from accounts.identity import commenter_identity, social_identity
 
 register = template.Library()
 
@@ -42,3 +42,9 @@ def comment_return_url(context) -> str:
 def signed_in_commenter(context):
     """The identity the signed-in reader's comments will carry, with the provider they signed in with."""
     return commenter_identity(context["request"].user)
+
+
+@register.simple_tag
+def connected_account(account):
+    """How a connected account is shown on the connections page: the provider's name, avatar and brand."""
+    return social_identity(account)
