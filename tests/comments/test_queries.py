@@ -1,0 +1,114 @@
+"""However long the discussion, the post page costs the same number of queries."""
+
+import random
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comments.models import Comment, DiscussionSettings
+from comments.rendering import render_comment
+from tests.factories import PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def bulk_thread(post, size: int, *, max_depth: int = 5, held_every: int = 10) -> list[Comment]:
+    """`size` comments in a nested thread, created level by level with bulk_create (no save() per comment)."""
+    rng = random.Random(size)
+    body = "A thoughtful comment about https://example.org and *rituximab*."
+    body_html = render_comment(body)
+    start = timezone.now() - timezone.timedelta(days=1)
+    created: list[Comment] = []
+    level: list[Comment] = [None]
+    depth = 0
+    while len(created) < size and depth < max_depth:
+        depth += 1
+        remaining = size - len(created)
+        count = remaining if depth == max_depth else max(1, min(remaining, size // max_depth or 1))
+        batch = []
+        for index in range(count):
+            parent = rng.choice(level)
+            batch.append(
+                Comment(
+                    post=post,
+                    parent=parent,
+                    author_name=f"Reader {len(created) + index}",
+                    author_email=f"reader{len(created) + index}@example.org",
+                    author_url="https://reader.example" if index % 3 == 0 else "",
+                    body=body,
+                    body_html=body_html,
+                    status=Comment.Status.PENDING if index % held_every == 0 else Comment.Status.APPROVED,
+                    created_at=start + timezone.timedelta(seconds=len(created) + index),
+                    thread_path="~",
+                    depth=depth,
+                )
+            )
+        batch = Comment.objects.bulk_create(batch)
+        for comment in batch:
+            comment.thread_path = comment.compute_thread_path(comment.parent.thread_path if comment.parent else "")
+        Comment.objects.bulk_update(batch, ["thread_path"])
+        created.extend(batch)
+        level = [c for c in batch if c.status == Comment.Status.APPROVED] or level
+    return created
+
+
+def queries_for_page(client, post) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.fixture
+def posts():
+    DiscussionSettings.load()
+    small, large = PostFactory(), PostFactory()
+    bulk_thread(small, 10)
+    bulk_thread(large, 1000)
+    assert Comment.objects.filter(post=large, depth=5).exists()
+    return small, large
+
+
+def test_ten_and_a_thousand_comments_cost_the_same_queries_for_a_guest(posts, django_assert_num_queries):
+    small, large = posts
+    client = Client()
+    client.get(small.get_absolute_url())  # warm up anything cached once per process
+    budget = len(queries_for_page(client, small))
+
+    with django_assert_num_queries(budget):
+        response = client.get(large.get_absolute_url())
+
+    html = response.content.decode()
+    approved = Comment.objects.public().filter(post=large).count()
+    assert f"{approved:,} thoughts on" in html
+    assert html.count('<li id="comment-') == approved
+
+
+def test_ten_and_a_thousand_comments_cost_the_same_queries_for_a_signed_in_reader(posts, django_assert_num_queries):
+    small, large = posts
+    reader = UserFactory()
+    client = Client()
+    client.force_login(reader)
+    # The reader has their own held comment in the big thread, shown only to them.
+    Comment.objects.filter(post=large, status=Comment.Status.PENDING, parent__isnull=True).update(user=reader)
+    client.get(small.get_absolute_url())
+    budget = len(queries_for_page(client, small))
+
+    with django_assert_num_queries(budget):
+        response = client.get(large.get_absolute_url())
+
+    assert "Your comment is awaiting moderation." in response.content.decode()
+
+
+def test_the_thread_itself_is_a_constant_two_queries(posts, django_assert_num_queries):
+    from comments.services import load_discussion
+
+    _, large = posts
+
+    with django_assert_num_queries(2):
+        discussion = load_discussion(post=large)
+
+    assert discussion.count == Comment.objects.public().filter(post=large).count()
