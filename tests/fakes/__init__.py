@@ -1,0 +1,1 @@
+"""Stand-ins for outside services the browser tests talk to over loopback."""
