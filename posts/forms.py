@@ -84,6 +84,9 @@ class PostAdminForm(forms.ModelForm):
         if "published_at" in self.fields:
             field = self.fields["published_at"]
             field.required = False
+            # The model's callable default would make Django compare against a hidden copy sent by the
+            # browser; "did the author type a date?" is answered against the saved post instead.
+            field.show_hidden_initial = False
             field.help_text = (
                 "Leave empty to publish at the moment you press Publish. A date in the future, with "
                 "Schedule, publishes the post by itself at that time."
@@ -218,6 +221,7 @@ class ImageUploadForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.processed = None
         self.fields["alt_text"].required = True
+        self.fields["alt_text"].error_messages["required"] = "Describe the image for readers who cannot see it."
 
     def clean_alt_text(self):
         alt_text = self.cleaned_data["alt_text"].strip()

@@ -1,0 +1,479 @@
+"""Writing in the admin, told as an author's and an editor's day: draft, preview, figure, schedule, publish."""
+
+import datetime
+import json
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import roles
+from posts.models import Category, Image, Post
+from posts.services import add_image
+from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
+from tests.posts_authoring.imagefiles import image_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/posts/post/add/"
+
+
+def change_url(post) -> str:
+    return reverse("admin:posts_post_change", args=[post.pk])
+
+
+def user_with_role(role: str, username: str):
+    user = UserFactory(username=username)
+    roles.assign_role(user, role)
+    return user
+
+
+@pytest.fixture
+def author(client):
+    return user_with_role(roles.AUTHOR, "rosa")
+
+
+@pytest.fixture
+def other_author():
+    return user_with_role(roles.AUTHOR, "olle")
+
+
+@pytest.fixture
+def editor():
+    return user_with_role(roles.EDITOR, "edith")
+
+
+def form_data(action: str | None = None, *, when: datetime.datetime | None = None, **fields) -> dict:
+    """What the post form sends; `action` is the pressed button (`_save_draft`, `_publish`, `_schedule`)."""
+    data = {
+        "title": "Vitamin D and relapses",
+        "slug": "",
+        "body": "Low vitamin D is linked to more relapses.\n\n<!--more-->\n\nThe trials are mixed.",
+        "excerpt": "",
+        "status": Post.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "comments_open": "on",
+        "body_format": "markdown",
+    }
+    if when is not None:
+        local = timezone.localtime(when)
+        data["published_at_0"] = local.strftime("%Y-%m-%d")
+        data["published_at_1"] = local.strftime("%H:%M:%S")
+    if action:
+        data[action] = "1"
+    data.update(fields)
+    return data
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def form_errors(response) -> dict:
+    return response.context["adminform"].form.errors
+
+
+# -- the post list ------------------------------------------------------------------------------
+
+
+def test_editor_sees_every_post_with_status_date_author_and_can_filter_and_search(client, editor, author):
+    published = PostFactory(title="Ocrelizumab at five years", author=author)
+    published.categories.add(CategoryFactory(name="Treatment"))
+    published.tags.add(TagFactory(name="ocrelizumab"))
+    PostFactory(title="Draft about fatigue", author=author, status=Post.Status.DRAFT)
+    PostFactory(title="Coming soon: BTK inhibitors", published_at=timezone.now() + datetime.timedelta(days=3))
+    client.force_login(editor)
+
+    response = client.get("/admin/posts/post/")
+
+    page = response.content.decode()
+    for column in ("column-title", "column-status_column", "column-published_at", "column-author"):
+        assert column in page
+    assert re.search(r'post-status-scheduled">Scheduled<', page)
+    assert re.search(r'post-status-draft">Draft<', page)
+    for filter_title in ("author", "status", "categories", "tags"):
+        assert re.search(rf"By\s+{filter_title}\s*</summary>", page)
+
+    scheduled = client.get("/admin/posts/post/", {"status": "scheduled"})
+    assert [post.title for post in scheduled.context["cl"].result_list] == ["Coming soon: BTK inhibitors"]
+
+    found = client.get("/admin/posts/post/", {"q": "fatigue"})
+    assert [post.title for post in found.context["cl"].result_list] == ["Draft about fatigue"]
+
+
+def test_new_post_form_prefills_the_slug_from_the_title_and_documents_the_figure_syntax(client, author):
+    client.force_login(author)
+
+    response = client.get(ADD_URL)
+
+    page = response.content.decode()
+    prepopulated = re.search(r'data-prepopulated-fields="([^"]+)"', page)
+    fields = json.loads(prepopulated.group(1).replace("&quot;", '"'))
+    assert fields[0]["id"] == "#id_slug"
+    assert fields[0]["dependency_ids"] == ["#id_title"]
+    assert '[figure 12 caption="Your caption"]' in page
+    assert "Insert a figure" in page
+    assert "js/post-admin.js" in page
+    for button in ("Save draft", "Publish", "Schedule", "Preview"):
+        assert f">{button}<" in page or f'value="{button}"' in page
+
+
+def test_slug_left_empty_is_made_from_the_title(client, author):
+    client.force_login(author)
+
+    client.post(ADD_URL, form_data("_save_draft", title="Stem cells: what HSCT can do"))
+
+    assert Post.objects.get().slug == "stem-cells-what-hsct-can-do"
+
+
+# -- Save draft, Publish, Schedule ----------------------------------------------------------------
+
+
+def test_saved_draft_stays_a_draft_and_readers_get_404(client, author):
+    client.force_login(author)
+
+    response = client.post(ADD_URL, form_data("_save_draft"), follow=True)
+
+    post = Post.objects.get()
+    assert post.status == Post.Status.DRAFT
+    assert post.author == author
+    assert "“Vitamin D and relapses” was saved as a draft. Readers cannot see it." in messages_of(response)
+    assert response.redirect_chain[-1][0] == change_url(post)
+    client.logout()
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_publish_makes_the_post_visible_at_its_permalink(client, author):
+    client.force_login(author)
+    client.post(ADD_URL, form_data("_save_draft"))
+    post = Post.objects.get()
+
+    response = client.post(change_url(post), form_data("_publish"), follow=True)
+
+    post.refresh_from_db()
+    assert post.status == Post.Status.PUBLISHED
+    assert post.is_public
+    assert any("is published" in message for message in messages_of(response))
+    client.logout()
+    public = client.get(post.get_absolute_url())
+    assert public.status_code == 200
+    assert "Vitamin D and relapses" in public.content.decode()
+    assert "Vitamin D and relapses" in client.get("/").content.decode()
+
+
+def test_publishing_an_old_draft_dates_it_today_not_the_day_it_was_drafted(client, author):
+    client.force_login(author)
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=10)):
+        client.post(ADD_URL, form_data("_save_draft"))
+    post = Post.objects.get()
+
+    client.post(change_url(post), form_data("_publish", when=post.published_at))
+
+    post.refresh_from_db()
+    assert post.publish_date == timezone.localdate()
+
+
+def test_scheduled_post_appears_by_itself_when_its_time_comes(client, author):
+    client.force_login(author)
+    when = (timezone.now() + datetime.timedelta(days=2)).replace(microsecond=0)
+
+    response = client.post(ADD_URL, form_data("_schedule", when=when), follow=True)
+
+    post = Post.objects.get()
+    assert post.status == Post.Status.PUBLISHED
+    assert post.published_at == when
+    assert post.is_scheduled
+    assert any("is scheduled: it appears by itself on" in message for message in messages_of(response))
+    client.logout()
+    assert client.get(post.get_absolute_url()).status_code == 404
+    assert "Vitamin D and relapses" not in client.get("/").content.decode()
+
+    # No cron, no task: once the time has passed, readers simply see it.
+    with time_machine.travel(when + datetime.timedelta(minutes=1)):
+        assert client.get(post.get_absolute_url()).status_code == 200
+        assert "Vitamin D and relapses" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("when", [None, timezone.now() - datetime.timedelta(hours=1)], ids=["no date", "past date"])
+def test_schedule_without_a_future_date_explains_and_keeps_the_text(client, author, when):
+    client.force_login(author)
+
+    response = client.post(ADD_URL, form_data("_schedule", when=when, title="Kept title", body="Kept body"))
+
+    assert response.status_code == 200
+    assert form_errors(response)["published_at"] == ["To schedule this post, choose a publish date in the future."]
+    page = response.content.decode()
+    assert 'value="Kept title"' in page
+    assert "Kept body" in page
+    assert not Post.objects.exists()
+
+
+def test_publish_with_a_future_date_asks_to_schedule_or_clear_the_date(client, author):
+    """Publish means now: a future date typed in the form is not silently dropped, nor silently scheduled."""
+    client.force_login(author)
+    when = timezone.now() + datetime.timedelta(days=1)
+
+    response = client.post(ADD_URL, form_data("_publish", when=when))
+
+    assert response.status_code == 200
+    assert form_errors(response)["published_at"] == [
+        "This date is in the future. Press Schedule to publish the post then, or clear the date to publish it now."
+    ]
+    assert not Post.objects.exists()
+
+
+def test_publish_on_a_scheduled_post_publishes_it_now(client, author):
+    post = PostFactory(author=author, published_at=timezone.now() + datetime.timedelta(days=5))
+    client.force_login(author)
+
+    client.post(change_url(post), form_data("_publish", title=post.title, when=post.published_at))
+
+    post.refresh_from_db()
+    assert post.is_public
+
+
+def test_publish_with_a_past_date_backdates_the_post(client, author):
+    client.force_login(author)
+    last_year = (timezone.now() - datetime.timedelta(days=365)).replace(microsecond=0)
+
+    client.post(ADD_URL, form_data("_publish", when=last_year))
+
+    post = Post.objects.get()
+    assert post.is_public
+    assert post.published_at == last_year
+
+
+def test_two_posts_with_the_same_slug_on_the_same_day_get_a_clear_error(client, author):
+    PostFactory(slug="vitamin-d-and-relapses", published_at=timezone.now(), author=author)
+    client.force_login(author)
+
+    response = client.post(ADD_URL, form_data("_publish"))
+
+    assert response.status_code == 200
+    assert "already has this address" in form_errors(response)["slug"][0]
+
+
+# -- preview ------------------------------------------------------------------------------------
+
+
+def test_preview_link_of_a_draft_is_for_its_author_and_editors_only_never_indexed_or_cached(
+    client, author, other_author, editor
+):
+    draft = PostFactory(author=author, status=Post.Status.DRAFT, title="Unfinished thoughts on MRI")
+    preview_url = reverse("posts:preview", args=[draft.pk])
+
+    for reader in (author, editor):
+        client.force_login(reader)
+        response = client.get(preview_url)
+        assert response.status_code == 200
+        assert "Unfinished thoughts on MRI" in response.content.decode()
+        assert response["X-Robots-Tag"] == "noindex"
+        assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+    client.force_login(other_author)
+    assert client.get(preview_url).status_code == 404
+    client.logout()
+    assert client.get(preview_url).status_code == 404
+
+
+def test_change_form_links_to_the_saved_preview(client, author):
+    draft = PostFactory(author=author, status=Post.Status.DRAFT)
+    client.force_login(author)
+
+    page = client.get(change_url(draft)).content.decode()
+
+    assert f'href="{reverse("posts:preview", args=[draft.pk])}"' in page
+
+
+def test_preview_button_renders_unsaved_text_without_saving_never_indexed_or_cached(client, author):
+    client.force_login(author)
+    preview = reverse("admin:posts_post_preview")
+
+    response = client.post(preview, {"title": "Not saved yet", "body": "Some **bold** claim.", "_preview": "1"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Not saved yet" in page
+    assert "<strong>bold</strong>" in page
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert "no-store" in response["Cache-Control"]
+    assert not Post.objects.exists()
+
+    live = client.post(preview, {"body": "[figure 999]"}, headers={"X-Requested-With": "fetch"})
+    assert live.json()["html"] == ""
+    assert "no image 999" in live.json()["warnings"][0]
+
+
+def test_preview_button_refuses_visitors_without_a_role(client):
+    reader = UserFactory(is_staff=False)
+    client.force_login(reader)
+
+    response = client.post(reverse("admin:posts_post_preview"), {"body": "Hello"})
+
+    assert response.status_code == 302  # to the admin login, never the rendered body
+    assert "/admin/login/" in response["Location"]
+
+
+# -- images and figures ---------------------------------------------------------------------------
+
+
+def test_author_uploads_a_real_image_and_learns_how_to_insert_it(client, author):
+    client.force_login(author)
+
+    response = client.post(
+        "/admin/posts/image/add/",
+        {
+            "file": upload(image_bytes("PNG", size=(1400, 900)), "EDSS Chart.png"),
+            "alt_text": "Bar chart of EDSS scores",
+            "caption": "EDSS at baseline and after two years.",
+            "credit": "",
+        },
+        follow=True,
+    )
+
+    image = Image.objects.get()
+    assert (image.width, image.height) == (1400, 900)
+    assert image.uploaded_by == author
+    assert image.file.name.endswith("edss-chart.png")
+    assert {(item["width"], item["format"]) for item in image.renditions} >= {(480, "webp"), (960, "png")}
+    assert f"Put [figure {image.pk}] on a line of its own" in " ".join(
+        re.sub(r"<[^>]+>", "", message) for message in messages_of(response)
+    )
+
+
+def test_a_text_file_renamed_png_is_refused_with_a_message_and_nothing_stored(client, author):
+    client.force_login(author)
+
+    response = client.post(
+        "/admin/posts/image/add/",
+        {"file": upload(b"not an image at all, just words\n" * 20, "chart.png"), "alt_text": "A chart"},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["file"]
+    assert errors
+    assert "image" in errors[0].lower()
+    assert errors[0] in response.content.decode()
+    assert 'value="A chart"' in response.content.decode()  # the alt text the author typed is kept
+    assert not Image.objects.exists()
+
+
+def test_an_image_needs_alt_text(client, author):
+    client.force_login(author)
+
+    response = client.post(
+        "/admin/posts/image/add/", {"file": upload(image_bytes("JPEG"), "photo.jpg"), "alt_text": "   "}
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["alt_text"] == [
+        "Describe the image for readers who cannot see it."
+    ]
+    assert not Image.objects.exists()
+
+
+def test_figure_line_in_the_body_becomes_a_figure_with_its_caption_on_the_permalink(client, author):
+    image = add_image(
+        file=upload(image_bytes("PNG", size=(1000, 600)), "courses.png"),
+        alt_text="Four curves of disability over time",
+        caption="The four courses of MS.",
+    )
+    client.force_login(author)
+    body = f'The four courses:\n\n[figure {image.pk} caption="Disability over time, (a) to (d)"]\n\nMore text.'
+
+    client.post(ADD_URL, form_data("_publish", body=body))
+
+    post = Post.objects.get()
+    page = client.get(post.get_absolute_url()).content.decode()
+    figure = re.search(r"<figure\b.*?</figure>", page, re.DOTALL).group(0)
+    assert 'alt="Four curves of disability over time"' in figure
+    assert 'loading="lazy"' in figure
+    assert "srcset=" in figure
+    assert "<figcaption>Disability over time, (a) to (d)</figcaption>" in figure
+
+
+def test_figure_pointing_at_a_missing_image_warns_the_author(client, author):
+    client.force_login(author)
+
+    response = client.post(ADD_URL, form_data("_save_draft", body="[figure 4242]"), follow=True)
+
+    assert any("no image 4242 in the media library" in message for message in messages_of(response))
+
+
+# -- roles --------------------------------------------------------------------------------------
+
+
+def test_author_never_reaches_another_authors_drafts_even_by_guessing_urls(client, author, other_author):
+    mine = PostFactory(author=author, status=Post.Status.DRAFT, title="My draft")
+    theirs = PostFactory(author=other_author, status=Post.Status.DRAFT, title="Olle's secret draft")
+    client.force_login(author)
+
+    listing = client.get("/admin/posts/post/")
+    titles = [post.title for post in listing.context["cl"].result_list]
+    assert titles == ["My draft"]
+    assert not re.search(r"By\s+author", listing.content.decode())  # nothing to filter by: they only see their own
+
+    for url in (
+        change_url(theirs),
+        reverse("admin:posts_post_history", args=[theirs.pk]),
+        reverse("admin:posts_post_delete", args=[theirs.pk]),
+        reverse("posts:preview", args=[theirs.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), url
+        assert "Olle's secret draft" not in response.content.decode()
+
+    attempt = client.post(change_url(theirs), form_data("_publish", title="Hijacked"))
+    assert attempt.status_code in (302, 403, 404)
+    theirs.refresh_from_db()
+    assert theirs.title == "Olle's secret draft"
+    assert theirs.status == Post.Status.DRAFT
+    assert client.get(change_url(mine)).status_code == 200
+
+
+def test_author_cannot_hand_a_post_to_someone_else(client, author, other_author):
+    post = PostFactory(author=author, status=Post.Status.DRAFT)
+    client.force_login(author)
+
+    page = client.get(change_url(post)).content.decode()
+    assert 'name="author"' not in page
+
+    client.post(change_url(post), form_data("_save_draft", title=post.title, author=other_author.pk))
+    client.post(ADD_URL, form_data("_save_draft", title="Another", author=other_author.pk))
+
+    assert set(Post.objects.values_list("author__username", flat=True)) == {"rosa"}
+
+
+def test_editor_edits_any_authors_post_and_may_reassign_it(client, author, other_author, editor):
+    post = PostFactory(author=author, status=Post.Status.PENDING, title="Waiting for review")
+    client.force_login(editor)
+
+    assert client.get(change_url(post)).status_code == 200
+    client.post(change_url(post), form_data("_publish", title="Reviewed and published", author=other_author.pk))
+
+    post.refresh_from_db()
+    assert post.title == "Reviewed and published"
+    assert post.is_public
+    assert post.author == other_author
+
+
+def test_categories_and_tags_are_for_editors_not_authors(client, author, editor):
+    client.force_login(author)
+    assert client.post("/admin/posts/category/add/", {"name": "Diet", "slug": "diet"}).status_code == 403
+
+    client.force_login(editor)
+    client.post("/admin/posts/category/add/", {"name": "Diet", "slug": "diet", "description": ""})
+    assert Category.objects.filter(slug="diet").exists()
+
+
+def test_a_reader_without_a_role_cannot_use_the_admin(client):
+    reader = UserFactory(is_staff=False)
+    client.force_login(reader)
+
+    response = client.get("/admin/posts/post/")
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
