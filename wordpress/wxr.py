@@ -274,6 +274,12 @@ def read(source: BinaryIO) -> Iterator[Record]:
     """
     if hasattr(source, "seek"):
         source.seek(0)
+        if source.read(4) == b"PK\x03\x04":
+            raise WxrError(
+                "This is a ZIP archive (WordPress.com sends its exports zipped): unzip it, then import the "
+                ".xml file inside (or each of them, one after the other). Nothing was imported."
+            )
+        source.seek(0)
     channel = Channel()
     depth = 0
     channel_element: Element | None = None

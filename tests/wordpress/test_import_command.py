@@ -1,12 +1,15 @@
 """The site owner runs ``manage.py import_wxr`` on the server: what they see, and what they get."""
 
 import io
+import zipfile
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, Subscription
 from posts.models import Post, Tag
 from tests.factories import UserFactory
 
@@ -132,3 +135,36 @@ def test_uploads_folder_must_exist(wxr, tmp_path):
 
     with pytest.raises(CommandError, match="no such folder"):
         run(export, "--uploads", tmp_path / "missing")
+
+
+def test_progress_bar_ends_its_line_before_the_summary(wxr):
+    export = wxr.write(wxr.item(1, "Post"))
+
+    _, err = run(export, tty=True)
+
+    assert err.endswith("\n")
+    assert "\x1b[" not in err  # not coloured as an error
+    assert err.count("\n") == 2  # one line for checking the file, one for importing it
+
+
+def test_zipped_export_gets_a_clear_message(wxr, tmp_path):
+    archive = tmp_path / "blog.wordpress.2024-05-01.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.write(wxr.write(wxr.item(1, "Post")), "blog.wordpress.2024-05-01.xml")
+
+    with pytest.raises(CommandError, match="This is a ZIP archive .*unzip it"):
+        run(archive)
+
+
+def test_importing_old_posts_emails_no_subscriber(wxr, mailoutbox, django_capture_on_commit_callbacks):
+    Subscription.objects.create(email="fan@example.org", kind=Subscription.Kind.POSTS, confirmed_at=timezone.now())
+    export = wxr.write(
+        wxr.item(1, "Old news", date_gmt="2015-01-01 10:00:00"),
+        wxr.item(2, "Yesterday's news", date_gmt=(timezone.now() - timedelta(hours=3)).strftime("%Y-%m-%d %H:%M:%S")),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(export)
+
+    assert Post.objects.published().count() == 2
+    assert mailoutbox == []

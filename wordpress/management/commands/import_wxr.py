@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from wordpress.services import import_wxr, parse_author_map
 from wordpress.wxr import WxrError
@@ -12,10 +12,14 @@ from wordpress.wxr import WxrError
 BAR_WIDTH = 30
 
 
+def _plain(text: str) -> str:
+    return text
+
+
 class ProgressBar:
     """Items done / total and the rate, redrawn in place on a terminal; silent when output is not a TTY."""
 
-    def __init__(self, stream, *, enabled: bool):
+    def __init__(self, stream: OutputWrapper, *, enabled: bool):
         self.stream = stream
         self.enabled = enabled
         self.started = time.monotonic()
@@ -33,14 +37,16 @@ class ProgressBar:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         self.stream.write(
             f"\r{phase.capitalize():<10} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
-            f"{done}/{total} items  {done / elapsed:,.0f}/s"
+            f"{done}/{total} items  {done / elapsed:,.0f}/s",
+            style_func=_plain,  # stderr is styled as an error by default; progress is not one
+            ending="",
         )
         self.stream.flush()
         self.drawn = True
 
     def finish(self) -> None:
         if self.drawn:
-            self.stream.write("\n")
+            self.stream.write("", style_func=_plain)
             self.stream.flush()
             self.drawn = False
 
@@ -71,7 +77,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, export, uploads, dry_run, author_map, no_progress, **options):
-        bar = ProgressBar(self.stderr._out, enabled=not no_progress and self.stderr.isatty())
+        bar = ProgressBar(self.stderr, enabled=not no_progress and self.stderr.isatty())
         try:
             mapping = parse_author_map(author_map)
             report = import_wxr(source=export, uploads_dir=uploads, dry_run=dry_run, author_map=mapping, progress=bar)
