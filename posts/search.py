@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -58,14 +59,17 @@ def _full_text_search(posts: QuerySet[Post], terms: str) -> QuerySet[Post]:
         + SearchVector("excerpt", weight="B", config=SEARCH_CONFIG)
         + SearchVector("body", weight="C", config=SEARCH_CONFIG)
     )
-    # The headline is cut from the rendered body with its tags removed, so it reads as plain text.
-    body_text = Func(F("body_html"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")
+    # The headline is cut from the written excerpt (if any) and the rendered body, tags removed, so it
+    # reads as plain text and shows the match wherever it was found.
+    written_excerpt = Case(When(excerpt="", then=Value("")), default=F("excerpt_html"), output_field=TextField())
+    document = Concat(written_excerpt, Value(" "), F("body_html"), output_field=TextField())
+    headline_text = Func(document, Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")
     return (
         posts.annotate(search_document=vector, search_rank=SearchRank(vector, query))
         .filter(search_document=query)
         .annotate(
             search_headline=SearchHeadline(
-                body_text,
+                headline_text,
                 query,
                 config=SEARCH_CONFIG,
                 start_sel=START_MARK,
@@ -79,18 +83,18 @@ def _full_text_search(posts: QuerySet[Post], terms: str) -> QuerySet[Post]:
 
 
 def _fallback_search(posts: QuerySet[Post], terms: str) -> QuerySet[Post]:
-    """Every word must appear in the title, excerpt or body; posts with all words in the title come first."""
+    """Every word must appear in the title, excerpt or body; ranked like the full-text search, coarsely:
+    all words in the title, then all in the excerpt, then the rest, newest first within each."""
     words = _words(terms)
     if not words:
         return posts.none()
+    in_title, in_excerpt = Q(), Q()
     for word in words:
         posts = posts.filter(Q(title__icontains=word) | Q(excerpt__icontains=word) | Q(body__icontains=word))
-    title_match = Q()
-    for word in words:
-        title_match &= Q(title__icontains=word)
-    return posts.annotate(
-        title_matches=Case(When(title_match, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ).order_by("-title_matches", "-published_at", "-pk")
+        in_title &= Q(title__icontains=word)
+        in_excerpt &= Q(excerpt__icontains=word)
+    rank = Case(When(in_title, then=Value(2)), When(in_excerpt, then=Value(1)), default=Value(0))
+    return posts.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-pk")
 
 
 def _words(terms: str) -> list[str]:
@@ -104,7 +108,9 @@ def _words(terms: str) -> list[str]:
 
 
 def _plain_text(post: Post) -> str:
-    return " ".join(html.unescape(strip_tags(post.body_html or post.excerpt_html or post.body)).split())
+    """The written excerpt (if any) and the body as text: where the snippet looks for the words."""
+    written_excerpt = post.excerpt_html if post.excerpt.strip() else ""
+    return " ".join(html.unescape(strip_tags(f"{written_excerpt} {post.body_html or post.body}")).split())
 
 
 def _marked_headline(headline: str) -> SafeString:
