@@ -61,7 +61,8 @@ def moderate(comment: Comment, *, discussion: DiscussionSettings, request=None) 
         return Decision(Comment.Status.PENDING, "first comment by this author")
     links = count_links(comment.body_html)
     if links > discussion.max_links:
-        return Decision(Comment.Status.PENDING, f"{links} links (more than {discussion.max_links})")
+        noun = "link" if links == 1 else "links"
+        return Decision(Comment.Status.PENDING, f"{links} {noun} (more than {discussion.max_links})")
     word = first_match(discussion.moderation_keys, haystack)
     if word:
         return Decision(Comment.Status.PENDING, f"contains the moderation word “{word}”")

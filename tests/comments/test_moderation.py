@@ -224,3 +224,94 @@ def test_no_spam_checker_runs_by_default(settings):
     assert not getattr(settings, "COMMENTS_SPAM_CHECKERS", [])
 
     assert guest_comment().status == Comment.Status.APPROVED
+
+
+# The order of the rules: the first that matches decides, and says why. ------------------------------
+
+
+def decide(**overrides):
+    from comments.moderation import moderate
+    from comments.rendering import render_comment
+
+    values = {
+        "post": PostFactory(),
+        "body": "Interesting trial results.",
+        "author_name": "Grace",
+        "author_email": "grace@example.org",
+        "ip_address": "203.0.113.7",
+        "user_agent": "Mozilla/5.0",
+    }
+    values.update(overrides)
+    comment = Comment(**values)
+    comment.body_html = render_comment(comment.body)
+    return moderate(comment, discussion=DiscussionSettings.load())
+
+
+def test_rules_apply_in_wordpress_order():
+    configure(
+        require_manual_approval=True,
+        moderation_keys="trial",
+        disallowed_keys="casino",
+        max_links=0,
+    )
+    body = "casino trial https://a.org"
+
+    assert decide(body=body).reason == "contains the disallowed word “casino”"
+    configure(disallowed_keys="")
+    assert decide(body=body).reason == "every comment is approved by hand"
+    configure(require_manual_approval=False)
+    assert decide(body=body).reason == "first comment by this author"
+    returning_guest()
+    assert decide(body=body).reason == "1 link (more than 0)"
+    configure(max_links=2)
+    assert decide(body=body).reason == "contains the moderation word “trial”"
+    configure(moderation_keys="")
+    assert decide(body=body).status == Comment.Status.APPROVED
+
+
+def test_the_post_author_skips_the_first_timer_rule_and_moderation_words():
+    post = PostFactory()
+    configure(moderation_keys="trial")
+
+    assert guest_comment(post=post, user=post.author).status == Comment.Status.APPROVED
+
+
+def test_the_author_of_another_post_is_not_trusted_here():
+    someone_elses_author = PostFactory().author
+
+    assert guest_comment(user=someone_elses_author).status == Comment.Status.PENDING
+
+
+def test_an_inactive_editor_is_not_trusted():
+    editor = UserFactory(is_active=False)
+    editor.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+
+    assert guest_comment(user=editor).status == Comment.Status.PENDING
+
+
+def test_editors_are_not_slowed_down_by_flood_control():
+    editor = UserFactory()
+    editor.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    post = PostFactory()
+
+    first = guest_comment(post=post, user=editor, body="First")
+    second = guest_comment(post=post, user=editor, body="Second")
+
+    assert first.status == second.status == Comment.Status.APPROVED
+
+
+def test_guests_are_slowed_down_by_flood_control():
+    from comments.services import PostingTooQuickly
+
+    returning_guest()
+    post = PostFactory()
+    guest_comment(post=post, body="First")
+
+    with pytest.raises(PostingTooQuickly):
+        guest_comment(post=post, body="Second")
+
+
+def test_a_comment_from_an_email_with_only_a_trashed_comment_is_still_a_first_timer():
+    CommentFactory(author_email="grace@example.org", status=Comment.Status.TRASH)
+
+    assert guest_comment().status == Comment.Status.PENDING

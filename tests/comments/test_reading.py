@@ -289,3 +289,46 @@ def test_with_comment_counts_filter_annotates_posts_in_one_query(django_assert_n
 
     with django_assert_num_queries(1):
         assert template.render(Context({"posts": posts})) == "0,3,0,"
+
+
+def test_counts_on_a_paginated_list_cost_the_same_for_three_or_ten_posts(django_assert_num_queries):
+    from django.core.paginator import Paginator
+
+    from posts.models import Post
+
+    template = Template(
+        "{% load discussion %}{% for post in page %}{{ post.title }} {% comments_link post %}\n{% endfor %}"
+    )
+
+    def render_list() -> tuple[int, str]:
+        page_of_posts = Paginator(Post.objects.published().order_by("pk"), 10).page(1)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            html = template.render(Context({"page": page_of_posts}))
+        return len(captured.captured_queries), html
+
+    for post in PostFactory.create_batch(3):
+        CommentFactory(post=post)
+    few, _ = render_list()
+    for post in PostFactory.create_batch(7):
+        CommentFactory.create_batch(2, post=post)
+
+    many, html = render_list()
+
+    assert many == few
+    assert html.count(">1 Comment</a>") == 3
+    assert html.count(">2 Comments</a>") == 7
+
+
+def test_comment_dates_read_like_wordpress(client, settings):
+    import datetime
+
+    settings.TIME_ZONE = "UTC"
+    post = PostFactory(published_at=datetime.datetime(2024, 3, 1, 9, 0, tzinfo=datetime.UTC))
+    CommentFactory(post=post, created_at=datetime.datetime(2024, 3, 5, 14, 7, tzinfo=datetime.UTC))
+
+    html = page(client, post)
+
+    assert '<time datetime="2024-03-05T14:07:00+00:00">March 5, 2024 at 2:07 pm</time>' in html
