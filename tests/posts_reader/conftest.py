@@ -1,8 +1,13 @@
 """Readers' view of the blog: helpers shared by the posts_reader tests."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
 
+from posts.services import add_image
 from tests.factories import UserFactory
 
 
@@ -12,3 +17,12 @@ def editor(db):
     user = UserFactory(username="editor")
     user.user_permissions.add(Permission.objects.get(codename="edit_others_posts", content_type__app_label="posts"))
     return user
+
+
+@pytest.fixture
+def figure_image(db):
+    """A 1200 × 800 PNG uploaded to the media library, with its WebP and PNG renditions."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1200, 800), "steelblue").save(buffer, "PNG")
+    upload = SimpleUploadedFile("courses.png", buffer.getvalue(), content_type="image/png")
+    return add_image(file=upload, alt_text="Four curves of disability over time")

@@ -130,6 +130,22 @@ def test_feed_content_has_absolute_links_and_image_addresses(client):
     assert 'href="https://example.org/paper"' in content
 
 
+def test_feed_shows_an_uploaded_figure_with_absolute_image_addresses(client, figure_image):
+    PostFactory(title="Four courses", body=f'Intro.\n\n[figure {figure_image.pk} caption="Courses a–d"]')
+
+    response, feed = parse(client, "/feed/")
+    _, atom = parse(client, "/feed/atom/")
+
+    for content in [feed.entries[0].content[0].value, atom.entries[0].content[0].value]:
+        assert f'src="http://testserver{figure_image.file.url}"' in content
+        for width, url in figure_image.candidates("webp") + figure_image.candidates("png"):
+            assert f"http://testserver{url} {width}w" in content
+        assert '"/media/' not in content
+        assert "<figcaption>Courses a–d</figcaption>" in content
+    # A reader that sanitises (feedparser's default) still gets the absolute image address.
+    assert f"http://testserver{figure_image.file.url}" in feedparser.parse(response.content).entries[0].content[0].value
+
+
 def test_absolute_links_leaves_absolute_and_special_addresses_alone():
     html = '<a href="mailto:a@example.org">m</a><img src="data:image/png;base64,AAA" alt=""><a href=\'x/\'>r</a>'
 

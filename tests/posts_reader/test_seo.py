@@ -2,29 +2,19 @@
 image, structured data, and a sitemap of everything public (and nothing else)."""
 
 import datetime
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image as PILImage
 
 from posts.models import Post
-from posts.services import add_image
 from tests.factories import CategoryFactory, PageFactory, PostFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-def png_upload(name="courses.png", size=(1200, 800)) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, "steelblue").save(buffer, "PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def meta(html: str, attribute: str, name: str) -> str:
@@ -40,9 +30,9 @@ def json_ld(html: str) -> dict:
 
 
 @pytest.fixture
-def illustrated_post():
+def illustrated_post(figure_image):
     author = UserFactory(username="gavin", first_name="Gavin", last_name="Giovannoni")
-    image = add_image(file=png_upload(), alt_text="Four curves of disability over time", uploaded_by=author)
+    image = figure_image
     post = PostFactory(
         title="Rituximab for Secondary Progressive MS?",
         slug="rituximab-spms",
