@@ -160,6 +160,8 @@ class WxrImporter:
         self.gallery_images: dict[int, GalleryImage] = {}
         self.children: dict[int, list[int]] = defaultdict(list)  # post ID → its attachments, gallery order
         self.post_pks: dict[int, int] = {}  # WordPress post ID → our primary key
+        self.seen_items: set[int] = set()  # WordPress IDs of posts and pages read so far
+        self.seen_comments: set[int] = set()
         self.pending_posts: list[wxr.Item] = []
         self.pending_comment_count = 0
         self.pages: list[wxr.Item] = []
@@ -236,6 +238,8 @@ class WxrImporter:
         self.elapsed = time.monotonic() - started
 
     def _dispatch(self, item: wxr.Item) -> None:
+        if item.post_type in ("post", "page") and not self._first_sighting(item):
+            return
         if item.post_type == "post":
             self.pending_posts.append(item)
             self.pending_comment_count += len(item.comments)
@@ -249,6 +253,24 @@ class WxrImporter:
         else:
             self.report.skipped_types[item.post_type] += 1
             self._skip_comments(item, f"a {item.post_type}")
+
+    def _first_sighting(self, item: wxr.Item) -> bool:
+        """Posts and pages are matched on their WordPress ID: one without an ID, or seen before, is skipped."""
+        kind = f"{item.post_type}s"
+        if item.post_id <= 0:
+            self.report.count(kind, "skipped")
+            self.report.note(f"A {item.post_type} ({item.title!r}) has no ID in the file; not imported.")
+            self._skip_comments(item, f"a {item.post_type} without an ID")
+            return False
+        if item.post_id in self.seen_items:
+            self.report.count(kind, "skipped")
+            self.report.note(
+                f"{item.post_type.title()} {item.post_id} appears twice in the file; the first copy was kept."
+            )
+            self._skip_comments(item, f"a repeated {item.post_type}")
+            return False
+        self.seen_items.add(item.post_id)
+        return True
 
     def _skip_comments(self, item: wxr.Item, what: str) -> None:
         for comment in item.comments:
@@ -644,11 +666,19 @@ class WxrImporter:
         }
 
     def _import_comments(self, posts: list[tuple[int, wxr.Item]]) -> None:
-        records = [(post_pk, item, comment) for post_pk, item in posts for comment in item.comments]
+        records = []
+        for post_pk, item in posts:
+            for comment in item.comments:
+                self._tally_comment(comment)
+                if comment.legacy_id <= 0 or comment.legacy_id in self.seen_comments:
+                    self.report.count("comments", "skipped")
+                    problem = "has no ID" if comment.legacy_id <= 0 else f"repeats ID {comment.legacy_id}"
+                    self.report.note(f"A comment on {item.title!r} {problem} in the file; not imported.")
+                    continue
+                self.seen_comments.add(comment.legacy_id)
+                records.append((post_pk, item, comment))
         if not records:
             return
-        for _, _, comment in records:
-            self._tally_comment(comment)
         legacy_ids = [comment.legacy_id for _, _, comment in records]
         existing = {
             comment.legacy_id: comment

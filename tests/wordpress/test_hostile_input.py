@@ -228,3 +228,34 @@ def test_unknown_shortcodes_stay_visible_and_are_counted(wxr):
 
     assert report.unknown_shortcodes == {"buy_button": 1}
     assert "[buy_button id=3]" in Post.objects.get().body_html
+
+
+def test_odd_but_well_formed_values_are_imported_or_reported_never_a_crash(wxr):
+    long_title = "A very long title " * 30
+    odd_comment = wxr.comment(50, email="not an email", date_gmt="sometime").replace(
+        "<wp:comment_author_IP>192.0.2.7", "<wp:comment_author_IP>not-an-ip"
+    )
+    export = wxr.write(
+        wxr.item(1, long_title, slug="x" * 250, date_gmt="0000-00-00 00:00:00", comments=(odd_comment,)),
+        wxr.item(2, "Twice in the file", comments=(wxr.comment(60), wxr.comment(60, content="Same ID again."))),
+        wxr.item(2, "Twice in the file"),
+        wxr.item(0, "No ID at all"),
+        wxr.item(3, "Comment without an ID", comments=(wxr.comment(0),)),
+        wxr.item(4, "", slug="", content="Untitled and unnamed."),
+    )
+
+    report = import_wxr(source=export)
+
+    assert sorted(Post.objects.values_list("legacy_id", flat=True)) == [1, 2, 3, 4]
+    long = Post.objects.get(legacy_id=1)
+    assert len(long.title) <= 300
+    assert long.slug == "x" * 200
+    assert long.published_at is not None  # the channel's date stands in for "0000-00-00"
+    odd = Comment.objects.get(legacy_id=50)
+    assert odd.ip_address is None
+    assert Comment.objects.filter(legacy_id=60).count() == 1
+    assert not Comment.objects.filter(post__legacy_id=3).exists()
+    assert Post.objects.get(legacy_id=4).slug == "post-4"
+    notes = " ".join(report.notes)
+    assert "appears twice" in notes
+    assert "has no ID" in notes
