@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, dates
 
 from .models import Category, Page, Post, PreviousSlug, Tag
@@ -81,7 +81,7 @@ class PaginatedPostsMixin:
 # The front page also answers WordPress's query-string links: /?p=ID, /?page_id=ID and /?s=terms.
 
 
-@require_GET
+@require_safe
 def home(request, page: int | None = None):
     """The front page: newest first, sticky posts on top; or a legacy link, or search results."""
     if request.GET.get("p"):
@@ -325,7 +325,7 @@ class PageDetailView(DetailView):
 # For robots.
 
 
-@require_GET
+@require_safe
 def sitemap(request):
     """/sitemap.xml with the addresses of this host (the request's, already checked against ALLOWED_HOSTS)."""
     site = RequestSite(request)
@@ -335,7 +335,7 @@ def sitemap(request):
     return response
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """/robots.txt: keep crawlers out of the admin, accounts and previews; point them to the sitemap."""
     lines = [

@@ -384,6 +384,21 @@ def test_addresses_with_a_nul_byte_are_404_not_a_database_error(client, url):
     assert client.get(url).status_code == 404
 
 
+def test_link_checkers_may_ask_for_headers_only(client):
+    """HEAD requests (link checkers, crawlers, uptime monitors) get the same status as GET, without a body."""
+    post = PostFactory(slug="real", published_at=at(2024, 3, 7))
+    post.categories.add(CategoryFactory(slug="news"))
+    PageFactory(slug="about")
+
+    pages = ["/", "/?s=real", post.get_absolute_url(), "/2024/03/", "/category/news/", "/about/"]
+    for url in pages + ["/feed/", "/sitemap.xml", "/robots.txt"]:
+        response = client.head(url)
+        assert response.status_code == 200, url
+        assert response.content == b"", url
+    assert client.head("/?p=99999").status_code == 404
+    assert client.post("/").status_code == 405
+
+
 def test_unknown_address_is_a_themed_404(client):
     response = client.get("/no-such-page/")
 
