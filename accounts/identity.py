@@ -6,6 +6,8 @@ which is `commenter_identity` here.
 
 from dataclasses import dataclass
 
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers import registry
 
@@ -48,9 +50,22 @@ def social_identity(account: SocialAccount) -> CommenterIdentity:
     )
 
 
-def current_social_account(user) -> SocialAccount | None:
-    """The social account the user signed in with most recently (allauth touches it at every login)."""
-    return SocialAccount.objects.filter(user=user).select_related("user").order_by("-last_login", "-pk").first()
+def current_social_account(user, request=None) -> SocialAccount | None:
+    """The social account the reader signed in with in this session, else the one used most recently.
+
+    Connecting a second provider touches its `last_login` too, so the session's own record of how the
+    reader authenticated (kept by allauth) decides first: connecting WordPress.com while signed in with
+    Google leaves them commenting as their Google self.
+    """
+    accounts = SocialAccount.objects.filter(user=user).select_related("user")
+    request = request if request is not None else allauth_context.request
+    if request is not None and hasattr(request, "session"):
+        for record in reversed(get_authentication_records(request, user)):
+            if record.get("method") == "socialaccount" and record.get("provider"):
+                account = accounts.filter(provider=record["provider"], uid=str(record.get("uid", ""))).first()
+                if account is not None:
+                    return account
+    return accounts.order_by("-last_login", "-pk").first()
 
 
 def commenter_identity(user) -> CommenterIdentity | None:

@@ -168,3 +168,26 @@ def button_named_text(page: str, label: str):
     assert match, label
     attrs = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1)))
     return attrs, {"method": "post", "action": "/comments/post/"}
+
+
+def test_connecting_another_provider_does_not_change_who_the_reader_comments_as(client, provider_api, post):
+    sign_in(client, provider_api, post, "google")
+    log_in_with(client, provider_api, case_for("wordpress_com"), process="connect", next_url="/accounts/3rdparty/")
+
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert "You are commenting using your Google account." in visible_text(page)
+    client.post(post_url(post), comment_data(post, name=None, email=None))
+    assert Comment.objects.get().author_name == "Gina Google"
+
+
+def test_logging_in_with_the_connected_provider_comments_under_that_one(client, provider_api, post):
+    sign_in(client, provider_api, post, "google")
+    log_in_with(client, provider_api, case_for("wordpress_com"), process="connect", next_url="/accounts/3rdparty/")
+    client.logout()
+
+    sign_in(client, provider_api, post, "wordpress_com")
+
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "You are commenting using your WordPress.com account." in visible_text(page)
+    assert "Wendy Press" in visible_text(page)
