@@ -71,7 +71,7 @@ class Comment(models.Model):
     type = models.CharField(max_length=10, choices=Type.choices, default=Type.COMMENT)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     # Soft delete: a removed comment with replies keeps its place as "This comment was deleted."
     is_removed = models.BooleanField(default=False)
@@ -114,7 +114,8 @@ class Comment(models.Model):
 
     def thread_segment(self) -> str:
         """This comment's sortable piece of the path: creation time, then primary key, in fixed-width base 36."""
-        return _base36(int(self.created_at.timestamp()), 7) + _base36(self.pk, 7)
+        # Clamped at the epoch: a (bogus) imported date before 1970 must not break the fixed-width key.
+        return _base36(max(int(self.created_at.timestamp()), 0), 7) + _base36(self.pk, 7)
 
     def compute_thread_path(self, parent_path: str | None = None) -> str:
         """Parent's path plus this segment, so ORDER BY thread_path yields depth-first, oldest-first order."""

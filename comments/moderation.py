@@ -77,7 +77,11 @@ def is_trusted(comment: Comment) -> bool:
 
 
 def has_approved_comment(comment: Comment) -> bool:
-    """Whether the author (by account, or by email address) already has an approved comment elsewhere."""
+    """Whether the author (by account, or by email address) already has an approved comment.
+
+    The comment itself counts when it is being edited after a moderator approved it, so correcting a
+    typo does not send a first comment back to the queue.
+    """
     known = Q()
     if comment.user_id:
         known |= Q(user_id=comment.user_id)
@@ -85,7 +89,7 @@ def has_approved_comment(comment: Comment) -> bool:
         known |= Q(author_email__iexact=comment.author_email)
     if not known:
         return False
-    return Comment.objects.filter(known, status=Comment.Status.APPROVED).exclude(pk=comment.pk).exists()
+    return Comment.objects.filter(known, status=Comment.Status.APPROVED).exists()
 
 
 def first_match(keys: str, haystack: list[str]) -> str | None:

@@ -204,3 +204,29 @@ def test_a_deleted_comment_cannot_be_edited_or_replied_to(client):
     response = Client(REMOTE_ADDR="192.0.2.9").post(post_url(post), comment_data(post, parent=str(comment.pk)))
     assert response.status_code == 400
     assert "no longer available" in response.content.decode()
+
+
+def test_a_first_comment_approved_by_a_moderator_stays_approved_when_its_author_fixes_a_typo(client):
+    post = PostFactory()
+    client.post(post_url(post), comment_data(post, comment="My frist comment"))
+    comment = Comment.objects.get(post=post)
+    assert comment.status == Comment.Status.PENDING
+    comment.approve()
+
+    client.post(edit_url(comment), {"comment": "My first comment"})
+
+    comment.refresh_from_db()
+    assert comment.body == "My first comment"
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_a_first_comment_still_waiting_stays_waiting_after_an_edit(client):
+    post = PostFactory()
+    client.post(post_url(post), comment_data(post, comment="My frist comment"))
+    comment = Comment.objects.get(post=post)
+
+    client.post(edit_url(comment), {"comment": "My first comment"})
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert "Your comment is awaiting moderation." in client.get(post.get_absolute_url()).content.decode()

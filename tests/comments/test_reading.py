@@ -332,3 +332,14 @@ def test_comment_dates_read_like_wordpress(client, settings):
     html = page(client, post)
 
     assert '<time datetime="2024-03-05T14:07:00+00:00">March 5, 2024 at 2:07 pm</time>' in html
+
+
+def test_a_comment_saved_without_a_date_gets_now_and_an_old_import_date_still_sorts_first():
+    import datetime
+
+    post = PostFactory()
+    undated = Comment.objects.create(post=post, author_name="Undated", body="No date given")
+    ancient = CommentFactory(post=post, created_at=datetime.datetime(1965, 1, 1, tzinfo=datetime.UTC))
+
+    assert undated.created_at is not None
+    assert list(Comment.objects.filter(post=post).order_by("thread_path")) == [ancient, undated]
