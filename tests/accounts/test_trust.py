@@ -117,3 +117,24 @@ def test_provider_email_matching_a_staff_account_never_logs_into_it(client, prov
     assert list(EmailAddress.objects.filter(email__iexact="gina1001@gmail.com").values_list("user", flat=True)) == [
         editor.pk
     ]
+
+
+def test_provider_username_of_an_editor_gives_the_reader_another_username(client, provider_api):
+    editor = UserFactory(username="editor", is_staff=True)
+    impostor = with_profile(case_for("wordpress_com"), username="editor", display_name="The Editor")
+
+    log_in_with(client, provider_api, impostor)
+
+    reader = signed_in_user(client)
+    assert reader != editor
+    assert reader.username != "editor"
+    assert not reader.is_staff
+
+
+def test_two_readers_with_the_same_name_at_different_providers_get_two_accounts(client, provider_api):
+    log_in_with(client, provider_api, with_profile(case_for("twitter_oauth2"), username="sam"))
+    client.logout()
+    log_in_with(client, provider_api, with_profile(case_for("wordpress_com"), username="sam"))
+
+    assert User.objects.count() == 2
+    assert len(set(User.objects.values_list("username", flat=True))) == 2
