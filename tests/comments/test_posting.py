@@ -521,3 +521,20 @@ def test_bytes_that_are_not_utf8_never_cause_a_server_error(client):
     response = client.post(post_url(post), raw, content_type="application/x-www-form-urlencoded")
 
     assert response.status_code in (302, 400)
+
+
+def test_signed_in_reader_who_is_refused_keeps_their_text_and_sees_who_they_are(client):
+    reader = UserFactory(first_name="Grace", last_name="Hopper")
+    client.force_login(reader)
+    post = PostFactory()
+
+    response = client.post(
+        post_url(post),
+        comment_data(post, name=None, email=None, comment="Signed-in text", homepage="bot was here"),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Signed-in text" in html
+    assert "Grace Hopper" in html
+    assert 'name="email"' not in html
