@@ -1,5 +1,9 @@
 """A reader logs in with each of the four providers through allauth's real views; the providers' APIs are faked."""
 
+import base64
+import hashlib
+from urllib.parse import parse_qs
+
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
@@ -168,3 +172,33 @@ def test_next_pointing_to_another_site_is_ignored(client, provider_api, case):
 
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+@pytest.mark.parametrize("provider_id", ["google", "twitter_oauth2"])
+def test_google_and_x_use_pkce_so_a_stolen_code_is_useless(client, provider_api, provider_id):
+    case = case_for(provider_id)
+    fake_provider(provider_api, case)
+    authorize = start_login(client, provider_id)
+    assert authorize["code_challenge_method"] == "S256"
+
+    client.get(f"/accounts/{provider_id}/login/callback/", {"code": "code-from-provider", "state": authorize["state"]})
+
+    token_request = next(call.request for call in provider_api.calls if "token" in call.request.url)
+    verifier = parse_qs(token_request.body)["code_verifier"][0]
+    digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    assert digest == authorize["code_challenge"]
+
+
+def test_every_provider_is_sent_a_fresh_unguessable_state(client, case):
+    first = start_login(client, case.provider_id)["state"]
+    second = start_login(client, case.provider_id)["state"]
+
+    assert first != second
+    assert len(first) >= 12
+
+
+def test_the_provider_is_asked_for_the_sites_own_callback_and_client_id(client, case):
+    authorize = start_login(client, case.provider_id)
+
+    assert authorize["redirect_uri"] == f"http://testserver/accounts/{case.provider_id}/login/callback/"
+    assert authorize["client_id"].startswith("test-")
