@@ -187,16 +187,20 @@ def main() -> int:
         from wordpress.services import import_wxr
 
         before = peak_rss_mb()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = import_wxr(source=export)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         peak = peak_rss_mb()
         posts, comments = Post.objects.count(), Comment.objects.count()
         deepest = Comment.objects.aggregate(deepest=Max("depth"))["deepest"]
         print(f"Database: {vendor} ({database})")
         print(report.table())
         print(f"In the database: {posts} posts, {comments} comments, threads up to {deepest} deep")
-        print(f"Import: {seconds:.1f} s; peak memory (RSS) {peak:.0f} MB (before the import: {before:.0f} MB)")
+        # CPU time too: on a busy machine the wall-clock time mostly measures the other processes.
+        print(
+            f"Import: {seconds:.1f} s (CPU {cpu:.1f} s); peak memory (RSS) {peak:.0f} MB "
+            f"(before the import: {before:.0f} MB)"
+        )
         ok = seconds < 60 and peak < 300 and posts == args.posts and comments == args.comments
         if args.again:
             started = time.perf_counter()
