@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from posts import rendering
@@ -262,8 +263,8 @@ def body_preview(request, *, admin_site):
 class ImageAdmin(admin.ModelAdmin):
     """The media library: upload (verified and processed by Pillow), alt text required, figure snippet to copy."""
 
-    list_display = ("thumbnail", "alt_text", "figure_snippet_column", "dimensions", "uploaded_by", "uploaded_at")
-    list_display_links = ("thumbnail", "alt_text")
+    list_display = ("thumbnail", "description", "figure_snippet_column", "dimensions", "uploaded_by", "uploaded_at")
+    list_display_links = ("thumbnail", "description")
     search_fields = ("alt_text", "caption", "credit", "file")
     list_filter = ("uploaded_at",)
     date_hierarchy = "uploaded_at"
@@ -272,6 +273,14 @@ class ImageAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin-posts.css"]}
+
+    def has_change_permission(self, request, obj=None):
+        # Everyone who writes may browse the whole library (to insert figures), but an author
+        # rewrites only the alt text and captions of images they uploaded.
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return obj.uploaded_by_id == request.user.pk or can_edit_others(request)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ImageChangeForm if obj else ImageUploadForm
@@ -305,6 +314,10 @@ class ImageAdmin(admin.ModelAdmin):
             image.thumbnail_url,
             round(80 * image.height / image.width) if image.width else 80,
         )
+
+    @admin.display(description="alt text", ordering="alt_text")
+    def description(self, image):
+        return Truncator(image.alt_text).chars(90)
 
     @admin.display(description="preview")
     def preview(self, image):

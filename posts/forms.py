@@ -15,6 +15,15 @@ from posts import rendering
 from posts.images import MAX_UPLOAD_BYTES, process_upload
 from posts.models import Image, Page, Post
 
+BODY_HELP = (
+    "Markdown: <code>**bold**</code>, <code>*italic*</code>, <code>## Heading</code>, <code>- list item</code>, "
+    "<code>[link text](https://…)</code>. "
+    "<strong>Figures:</strong> <code>[figure 12]</code> on a line of its own shows image 12 of the media library "
+    'with its own caption; <code>[figure 12 caption="Your caption"]</code> gives it another caption here '
+    "(use “curly” quotes inside a caption). "
+    "Put <code>&lt;!--more--&gt;</code> where the excerpt on the home page should end."
+)
+
 
 class PublishAction(StrEnum):
     """The submit button an author pressed in the post form; its value is the button's name."""
@@ -76,6 +85,14 @@ class PostAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.action = PublishAction.from_data(self.data) if self.is_bound else None
         self.missing_image_ids: list[int] = []
+        # The admin shows help text as HTML: spell the <!--more--> marker out, or it vanishes as a comment.
+        if "body" in self.fields:
+            self.fields["body"].help_text = BODY_HELP
+        if "excerpt" in self.fields:
+            self.fields["excerpt"].help_text = (
+                "Optional summary for the home page and feeds; otherwise the text before "
+                "<code>&lt;!--more--&gt;</code>, or the first 55 words."
+            )
         if "slug" in self.fields:
             self.fields["slug"].required = False
             self.fields[
@@ -182,6 +199,11 @@ class PageAdminForm(forms.ModelForm):
             "title", "slug", "body", "status", "parent", "order", "show_in_navigation", "comments_open",
             "author", "body_format",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].help_text = BODY_HELP
 
     def clean(self):
         cleaned = super().clean()

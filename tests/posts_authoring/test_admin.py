@@ -13,7 +13,7 @@ from accounts import roles
 from posts.models import Category, Image, Post
 from posts.services import add_image
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
-from tests.posts_authoring.imagefiles import image_bytes, upload
+from tests.posts_authoring.imagefiles import image_bytes, png_bomb, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -344,18 +344,22 @@ def test_author_uploads_a_real_image_and_learns_how_to_insert_it(client, author)
     )
 
 
-def test_a_text_file_renamed_png_is_refused_with_a_message_and_nothing_stored(client, author):
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b"not an image at all, just words\n" * 20, "image"), (png_bomb(), "pixels")],
+    ids=["text file renamed .png", "decompression bomb"],
+)
+def test_a_file_that_is_not_a_usable_image_is_refused_with_a_message_and_nothing_stored(
+    client, author, content, expected
+):
     client.force_login(author)
 
-    response = client.post(
-        "/admin/posts/image/add/",
-        {"file": upload(b"not an image at all, just words\n" * 20, "chart.png"), "alt_text": "A chart"},
-    )
+    response = client.post("/admin/posts/image/add/", {"file": upload(content, "chart.png"), "alt_text": "A chart"})
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["file"]
     assert errors
-    assert "image" in errors[0].lower()
+    assert expected in errors[0].lower()
     assert errors[0] in response.content.decode()
     assert 'value="A chart"' in response.content.decode()  # the alt text the author typed is kept
     assert not Image.objects.exists()
@@ -458,6 +462,23 @@ def test_editor_edits_any_authors_post_and_may_reassign_it(client, author, other
     assert post.title == "Reviewed and published"
     assert post.is_public
     assert post.author == other_author
+
+
+def test_authors_browse_the_whole_media_library_but_edit_only_their_own_images(client, author, other_author):
+    mine = add_image(file=upload(image_bytes("PNG"), "mine.png"), alt_text="My chart", uploaded_by=author)
+    theirs = add_image(file=upload(image_bytes("PNG"), "theirs.png"), alt_text="Olle's chart", uploaded_by=other_author)
+    client.force_login(author)
+
+    listing = client.get("/admin/posts/image/")
+    assert {image.alt_text for image in listing.context["cl"].result_list} == {"My chart", "Olle's chart"}
+
+    client.post(reverse("admin:posts_image_change", args=[theirs.pk]), {"alt_text": "Renamed", "caption": ""})
+    client.post(reverse("admin:posts_image_change", args=[mine.pk]), {"alt_text": "My better chart", "caption": ""})
+
+    theirs.refresh_from_db()
+    mine.refresh_from_db()
+    assert theirs.alt_text == "Olle's chart"
+    assert mine.alt_text == "My better chart"
 
 
 def test_categories_and_tags_are_for_editors_not_authors(client, author, editor):
