@@ -72,10 +72,21 @@ def commenter_identity(user) -> CommenterIdentity | None:
     """The identity comments by `user` carry; None for anonymous readers, who type their own details."""
     if user is None or not user.is_authenticated:
         return None
-    account = current_social_account(user)
+    # The comment form and the comments app both ask during one page: look the reader up once per request.
+    request = allauth_context.request
+    remembered = getattr(request, "_commenter_identities", None) if request is not None else None
+    if remembered is not None and user.pk in remembered:
+        return remembered[user.pk]
+    account = current_social_account(user, request)
     if account is not None:
-        return social_identity(account)
-    return CommenterIdentity(name=user.get_full_name() or user.get_username(), email=user.email, url="", avatar_url="")
+        identity = social_identity(account)
+    else:
+        identity = CommenterIdentity(
+            name=user.get_full_name() or user.get_username(), email=user.email, url="", avatar_url=""
+        )
+    if request is not None:
+        request._commenter_identities = {**(remembered or {}), user.pk: identity}
+    return identity
 
 
 def _facebook_picture(data: dict) -> str | None:

@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
 from mssite.settings.social import CREDENTIAL_VARIABLES, endpoint_settings, social_providers
@@ -191,3 +193,14 @@ def test_logging_in_with_the_connected_provider_comments_under_that_one(client, 
     page = client.get(post.get_absolute_url()).content.decode()
     assert "You are commenting using your WordPress.com account." in visible_text(page)
     assert "Wendy Press" in visible_text(page)
+
+
+def test_signed_in_post_page_looks_up_the_readers_social_account_once(client, provider_api, post):
+    sign_in(client, provider_api, post, "google")
+    log_in_with(client, provider_api, case_for("facebook"), process="connect")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(post.get_absolute_url()).content.decode()
+
+    assert "You are commenting using your Google account." in visible_text(page)
+    assert len([q for q in queries.captured_queries if "socialaccount_socialaccount" in q["sql"]]) == 1
