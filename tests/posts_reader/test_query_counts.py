@@ -11,8 +11,8 @@ from tests.factories import CategoryFactory, CommentFactory, PageFactory, PostFa
 pytestmark = pytest.mark.django_db
 
 # Front page: count for the pagination, navigation pages, posts (with authors and featured images),
-# their categories, their tags.
-HOME_QUERIES = 5
+# their categories, their tags, and their comment counts ("2 Comments", from the comments app).
+HOME_QUERIES = 6
 # Post page: the post (with author and featured image), its categories, its tags, the previous and the
 # next post, navigation pages; then the discussion (comments app): its settings, the thread, and the
 # social login providers offered beside the comment form.
@@ -24,7 +24,8 @@ SIZES = {"small blog": (3, 1, 1), "large blog": (30, 5, 10)}
 
 def build_blog(posts: int, labels: int, threads: int):
     """A blog of `posts` public posts by two authors, each filed under `labels` nested categories and
-    `labels` tags, the oldest one sticky; returns a post in the middle, discussed in `threads` threads."""
+    `labels` tags and one comment, the oldest one sticky; returns a post in the middle, discussed in
+    `threads` more threads."""
     authors = [UserFactory(), UserFactory()]
     parent = CategoryFactory()
     categories = [parent] + [CategoryFactory(parent=parent) for _ in range(labels - 1)]
@@ -40,6 +41,7 @@ def build_blog(posts: int, labels: int, threads: int):
         )
         post.categories.add(*categories)
         post.tags.add(*tags)
+        CommentFactory(post=post)
         created.append(post)
     middle = created[posts // 2]
     for _ in range(threads):

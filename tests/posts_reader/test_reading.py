@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from posts.models import Post
-from tests.factories import CategoryFactory, PageFactory, PostFactory, TagFactory, UserFactory
+from tests.factories import CategoryFactory, CommentFactory, PageFactory, PostFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +24,10 @@ def titles(response) -> list[str]:
 
 
 def test_front_page_lists_newest_first_with_sticky_posts_on_top(client):
-    PostFactory(title="Old news", published_at=at(2020, 1, 1))
-    PostFactory(title="Pinned guide", published_at=at(2019, 6, 1), is_sticky=True)
-    PostFactory(title="Fresh news", published_at=at(2024, 5, 1))
+    PostFactory(title="Old news", published_at=at(2020, 1, 1), comments_open=False)
+    pinned = PostFactory(title="Pinned guide", published_at=at(2019, 6, 1), is_sticky=True)
+    fresh = PostFactory(title="Fresh news", published_at=at(2024, 5, 1))
+    CommentFactory.create_batch(2, post=pinned)
 
     response = client.get("/")
 
@@ -34,6 +35,9 @@ def test_front_page_lists_newest_first_with_sticky_posts_on_top(client):
     html = response.content.decode()
     assert "Featured" in html
     assert "Continue reading" in html
+    assert f'<a class="comments-link" href="{pinned.get_absolute_url()}#comments">2 Comments</a>' in html
+    assert f'<a class="comments-link" href="{fresh.get_absolute_url()}#respond">Leave a comment</a>' in html
+    assert "Comments off" in html
 
 
 def test_front_page_is_paginated_and_a_page_past_the_end_is_a_themed_404(client):
