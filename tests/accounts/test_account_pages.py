@@ -221,3 +221,33 @@ def test_staff_cannot_delete_their_own_account_from_the_reader_page(client):
 
     assert response.status_code == 403
     assert User.objects.filter(pk=editor.pk).exists()
+
+
+def test_deleting_comments_keeps_other_readers_replies_under_a_placeholder(client, reader):
+    post = PostFactory()
+    own = CommentFactory(post=post, user=reader, author_name="Gina Google", body="My question about dosing.")
+    reply = CommentFactory(post=post, parent=own, author_name="Dr Who", body="Here is the answer.")
+
+    client.post("/accounts/delete/", {"comments": "delete", "confirm": "on"})
+
+    own.refresh_from_db()
+    assert own.is_removed
+    assert own.user is None
+    assert own.body == ""
+    assert own.author_email == ""
+    assert Comment.objects.filter(pk=reply.pk).exists()
+    page = visible_text(client.get(post.get_absolute_url()).content.decode())
+    assert "This comment was deleted." in page
+    assert "Here is the answer." in page
+    assert "My question about dosing." not in page
+    assert "Gina Google" not in page
+
+
+def test_deleting_comments_also_removes_own_replies_to_own_comments(client, reader):
+    post = PostFactory()
+    own = CommentFactory(post=post, user=reader)
+    own_reply = CommentFactory(post=post, parent=own, user=reader)
+
+    client.post("/accounts/delete/", {"comments": "delete", "confirm": "on"})
+
+    assert not Comment.objects.filter(pk__in=[own.pk, own_reply.pk]).exists()
