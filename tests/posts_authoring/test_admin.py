@@ -6,6 +6,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -254,6 +255,41 @@ def test_two_posts_with_the_same_slug_on_the_same_day_get_a_clear_error(client, 
 
     assert response.status_code == 200
     assert "already has this address" in form_errors(response)["slug"][0]
+
+
+def test_nonsense_in_the_date_fields_is_a_form_error_not_a_crash(client, author):
+    client.force_login(author)
+
+    response = client.post(
+        ADD_URL, form_data("_schedule", published_at_0="2026-13-45", published_at_1="25:99", title="Kept")
+    )
+
+    assert response.status_code == 200
+    assert form_errors(response)["published_at"]
+    assert 'value="Kept"' in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_writer_who_may_not_publish_submits_for_review_instead(client):
+    contributor = UserFactory(username="guest-writer", is_staff=True)
+    contributor.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="posts", codename__in=["add_post", "change_post", "view_post"]
+        )
+    )
+    client.force_login(contributor)
+
+    page = client.get(ADD_URL).content.decode()
+    assert 'value="Submit for review"' in page
+    assert 'value="Publish"' not in page
+
+    refused = client.post(ADD_URL, form_data("_publish"))
+    assert "You may not publish posts: use Submit for review." in refused.content.decode()
+    assert not Post.objects.exists()
+
+    response = client.post(ADD_URL, form_data("_submit_review"), follow=True)
+    assert Post.objects.get().status == Post.Status.PENDING
+    assert any("submitted for review" in message for message in messages_of(response))
 
 
 # -- preview ------------------------------------------------------------------------------------
