@@ -7,6 +7,19 @@ from django.urls import reverse
 from .models import Category, Page, Post, Tag
 
 
+class HomeSitemap(Sitemap):
+    """The front page, which changes whenever a post is published."""
+
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["posts:home"]
+
+    def location(self, name):
+        return reverse(name)
+
+
 class PostSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.8
@@ -68,6 +81,7 @@ class AuthorSitemap(Sitemap):
 
 
 SITEMAPS = {
+    "home": HomeSitemap,
     "posts": PostSitemap,
     "pages": PageSitemap,
     "categories": CategorySitemap,

@@ -153,7 +153,7 @@ def sitemap_locations(client) -> set[str]:
     return {loc.text for loc in root.findall("sm:url/sm:loc", SITEMAP_NS)}
 
 
-def test_sitemap_lists_public_posts_pages_categories_tags_and_authors_only(client):
+def test_sitemap_lists_the_front_page_and_public_posts_pages_categories_tags_and_authors_only(client):
     gavin = UserFactory(username="gavin")
     drafter = UserFactory(username="drafter")
     UserFactory(username="reader")
@@ -185,6 +185,7 @@ def test_sitemap_lists_public_posts_pages_categories_tags_and_authors_only(clien
         return f"http://testserver{path}"
 
     assert locations == {
+        url("/"),
         url(public.get_absolute_url()),
         url(about.get_absolute_url()),
         url("/category/treatment/"),
