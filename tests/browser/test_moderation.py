@@ -56,7 +56,9 @@ def post_first_comment(page, live_server, post) -> Comment:
     return Comment.objects.get(post=post)
 
 
-def test_a_first_time_guests_comment_is_shown_only_to_them_until_approved(live_server, page, post, other_reader):
+def test_a_first_time_guests_comment_is_shown_only_to_them_until_approved(
+    live_server, page, post, other_reader, screenshot
+):
     held = post_first_comment(page, live_server, post)
 
     # Nora lands on her comment, marked as waiting.
@@ -68,6 +70,8 @@ def test_a_first_time_guests_comment_is_shown_only_to_them_until_approved(live_s
     expect(mine.get_by_role("link", name="Reply to Nora Newcomer")).to_have_count(0)  # nobody can answer it yet
     # It does not count yet.
     expect(page.get_by_role("heading", name=f"No thoughts yet on “{TITLE}”")).to_be_visible()
+    page.locator("#comments").evaluate("element => element.scrollIntoView({block: 'start'})")
+    screenshot(page, "comment-held", full_page=False)
 
     # She still sees it after reloading; another reader never does.
     page.reload()
@@ -79,14 +83,14 @@ def test_a_first_time_guests_comment_is_shown_only_to_them_until_approved(live_s
 
 
 def test_an_editor_approves_the_held_comment_in_the_admin_and_everyone_sees_it(
-    live_server, page, browser, post, editor, other_reader
+    live_server, page, browser, post, editor, other_reader, screenshot
 ):
     held = post_first_comment(page, live_server, post)
     other_reader.goto(live_server.url + post.get_absolute_url())
     expect(other_reader.get_by_text(FIRST_WORDS)).to_have_count(0)
 
     # The editor logs in to the admin in their own browser and finds it waiting.
-    editor_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    editor_context = browser.new_context(viewport={"width": 1440, "height": 640})
     try:
         admin = editor_context.new_page()
         admin.goto(live_server.url + "/admin/")
@@ -105,6 +109,7 @@ def test_an_editor_approves_the_held_comment_in_the_admin_and_everyone_sees_it(
         row = admin.locator("#result_list tbody tr").filter(has_text="Nora Newcomer")
         expect(row).to_contain_text("I start ocrelizumab next month")
         expect(row.get_by_role("link", name=TITLE)).to_be_visible()  # the post it answers
+        screenshot(admin, "admin-comments", full_page=False)
 
         row.get_by_role("checkbox").check()
         admin.get_by_role("combobox", name=re.compile(r"^Action")).select_option(label="Approve")
