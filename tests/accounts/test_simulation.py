@@ -267,3 +267,33 @@ def test_production_without_credentials_shows_no_provider_at_all():
     assert found["SIMULATION"] is False
     assert found["enabled"] is False
     assert all(apps == [] for apps in found["apps"].values())
+
+
+def test_make_run_simulation_signs_in_with_every_provider_without_any_patching(tmp_path):
+    """The development settings themselves (Google's and Facebook's endpoints are read at import) work."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_")
+        and key != "SOCIAL_LOGIN_SIMULATION"
+        and key not in {variable for pair in social.CREDENTIAL_VARIABLES.values() for variable in pair}
+    }
+    environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'development.sqlite3'}"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from tests.accounts.dev_flow import main; main()"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+
+    for provider_id, brand in BRANDS.items():
+        assert found[provider_id] == {
+            "consent_path": f"/accounts/simulated/{provider_id}/authorize/",
+            "consent_labelled": True,
+            "landing": "/#respond",
+            "name": f"Demo {provider_id}",
+            "provider_name": brand,
+        }
