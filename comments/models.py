@@ -128,6 +128,12 @@ class Comment(models.Model):
         """WordPress-compatible anchor: imported comments keep their old #comment-ID."""
         return f"comment-{self.legacy_id or self.pk}"
 
+    @property
+    def public_author_url(self) -> str:
+        """The website to link the name to: http(s) only, whatever an import or an identity provider stored."""
+        url = (self.author_url or "").strip()
+        return url if url.lower().startswith(("http://", "https://")) else ""
+
     def avatar_url(self, size: int = 56) -> str:
         """The social account's picture when there is one, else the Gravatar of the email (identicon fallback)."""
         if self.author_avatar_url:

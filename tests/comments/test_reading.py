@@ -343,3 +343,14 @@ def test_a_comment_saved_without_a_date_gets_now_and_an_old_import_date_still_so
 
     assert undated.created_at is not None
     assert list(Comment.objects.filter(post=post).order_by("thread_path")) == [ancient, undated]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "ftp://x.example"])
+def test_an_author_website_that_is_not_http_is_never_linked(client, url):
+    post = PostFactory()
+    CommentFactory(post=post, author_name="Imported", author_url=url)
+
+    html = page(client, post)
+
+    assert '<b class="fn">Imported</b>' in html
+    assert 'rel="external nofollow ugc"' not in html
