@@ -230,3 +230,19 @@ def test_a_first_comment_still_waiting_stays_waiting_after_an_edit(client):
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
     assert "Your comment is awaiting moderation." in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_an_edit_after_comments_closed_is_refused_and_keeps_the_text(client):
+    post = PostFactory()
+    comment = post_as_guest(client, post)
+    post.comments_open = False
+    post.save()
+
+    response = client.post(edit_url(comment), {"comment": "A correction after closing"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Comments are closed." in html
+    assert "A correction after closing" in html
+    comment.refresh_from_db()
+    assert comment.body == "My comment, with a tpyo."
