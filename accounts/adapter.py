@@ -89,12 +89,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             extra_context.get("state") is not None,
             exc_info=exception if exception is not None and not cancelled else None,
         )
-        context = {
-            "provider_name": getattr(provider, "name", provider_id),
-            "cancelled": cancelled,
-            "return_to": self._return_to(request, extra_context.get("state")),
-        }
-        response = render(request, "socialaccount/authentication_error.html", context, status=200 if cancelled else 400)
+        response = authentication_error_page(
+            request,
+            provider_name=getattr(provider, "name", provider_id),
+            cancelled=cancelled,
+            state=extra_context.get("state"),
+        )
         raise ImmediateHttpResponse(response)
 
     def get_requests_session(self):
@@ -110,9 +110,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # Belt and braces: simulated apps never work outside development, whatever the settings say.
         return [app for app in apps if not (app.settings or {}).get("simulated")]
 
-    def _return_to(self, request: HttpRequest, state: dict | None) -> str:
-        candidates = [(state or {}).get("next"), request.session.get(RETURN_TO_SESSION_KEY)]
-        for url in candidates:
-            if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
-                return url
-        return settings.LOGIN_REDIRECT_URL
+
+def authentication_error_page(request: HttpRequest, *, provider_name: str, cancelled: bool, state: dict | None):
+    """The themed "could not log you in" (400) or "login cancelled" (200) page, linking back to the post."""
+    context = {"provider_name": provider_name, "cancelled": cancelled, "return_to": _return_to(request, state)}
+    return render(request, "socialaccount/authentication_error.html", context, status=200 if cancelled else 400)
+
+
+def _return_to(request: HttpRequest, state: dict | None) -> str:
+    candidates = [(state or {}).get("next"), request.session.get(RETURN_TO_SESSION_KEY)]
+    for url in candidates:
+        if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+            return url
+    return settings.LOGIN_REDIRECT_URL

@@ -1,5 +1,6 @@
 """Guards allauth's per-provider endpoints, which its own ACCOUNT_RATE_LIMITS do not cover."""
 
+import logging
 import time
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -9,6 +10,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
+
+from accounts.adapter import authentication_error_page
+from accounts.identity import provider_name
+
+logger = logging.getLogger(__name__)
+
+# What a provider's malformed answer (an empty profile, a list, an error payload) raises inside allauth.
+MALFORMED_ANSWER = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
 
 def _endpoint(request: HttpRequest) -> tuple[str, str] | None:
@@ -38,7 +47,11 @@ def rate_limited(request: HttpRequest, *, kind: str) -> bool:
 
 
 class SocialLoginRateLimitMiddleware:
-    """Rate-limits /accounts/<provider>/login/ and /callback/ per IP; unconfigured providers are 404."""
+    """Rate-limits /accounts/<provider>/login/ and /callback/ per IP; unconfigured providers are 404.
+
+    Also turns a provider's malformed answer at the callback (allauth catches only network and OAuth
+    errors) into the themed error page instead of a server error.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,3 +69,11 @@ class SocialLoginRateLimitMiddleware:
         if rate_limited(request, kind=kind):
             return render(request, "socialaccount/rate_limited.html", status=429)
         return None
+
+    def process_exception(self, request, exception):
+        endpoint = _endpoint(request)
+        if endpoint is None or endpoint[0] != "callback" or not isinstance(exception, MALFORMED_ANSWER):
+            return None
+        provider_id = endpoint[1]
+        logger.error("Social login via %s failed: unexpected answer from the provider", provider_id, exc_info=exception)
+        return authentication_error_page(request, provider_name=provider_name(provider_id), cancelled=False, state=None)

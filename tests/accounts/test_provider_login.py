@@ -5,7 +5,9 @@ import hashlib
 from urllib.parse import parse_qs
 
 import pytest
+import responses
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.identity import commenter_identity
@@ -202,3 +204,46 @@ def test_the_provider_is_asked_for_the_sites_own_callback_and_client_id(client, 
 
     assert authorize["redirect_uri"] == f"http://testserver/accounts/{case.provider_id}/login/callback/"
     assert authorize["client_id"].startswith("test-")
+
+
+def profile_urls(case) -> list[str]:
+    graph = settings.SOCIALACCOUNT_PROVIDERS["facebook"]["GRAPH_API_URL"]
+    return {
+        "wordpress_com": [f"{API}/wordpress_com/rest/v1.1/me"],
+        "google": [],
+        "twitter_oauth2": [f"{API}/twitter_oauth2/2/users/me"],
+        "facebook": [f"{graph}/me"],
+    }[case.provider_id]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"status": 500, "json": {"error": "internal"}},
+        {"status": 200, "body": "<html>not json</html>"},
+        {"status": 200, "json": {}},
+        {"status": 200, "json": {"data": None, "errors": [{"title": "Unauthorized"}]}},
+        {"status": 200, "json": []},
+    ],
+    ids=["server-error", "not-json", "empty", "error-payload", "list"],
+)
+def test_broken_profile_from_the_provider_shows_the_themed_error_page(client, provider_api, case, broken):
+    if case.provider_id == "google":
+        # Google's identity comes inside the token response, as a signed ID token.
+        bad = {"access_token": "t", "token_type": "bearer", "id_token": "not-a-jwt"}
+        provider_api.post(f"{API}/google/token", json=bad)
+    else:
+        fake_provider(provider_api, case)
+        for url in profile_urls(case):
+            provider_api.replace(
+                responses.GET, url, status=broken["status"], **{k: v for k, v in broken.items() if k != "status"}
+            )
+    authorize = start_login(client, case.provider_id)
+
+    response = client.get(
+        f"/accounts/{case.provider_id}/login/callback/", {"code": "code-from-provider", "state": authorize["state"]}
+    )
+
+    assert response.status_code == 400
+    assert "We could not log you in" in response.content.decode()
+    assert signed_in_user(client) is None
