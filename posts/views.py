@@ -282,7 +282,18 @@ class DateArchiveMixin(PaginatedPostsMixin):
     day_format = "%d"
 
     def get_queryset(self):
-        return Post.objects.published().with_meta()
+        return Post.objects.published()
+
+    def get_dated_items(self):
+        date_list, posts, extra_context = super().get_dated_items()
+        return date_list, posts.with_meta(), extra_context
+
+    # The archives link no neighbouring years, months or days (WordPress's do not either), so skip the
+    # queries Django's date views would make to find them.
+    def get_next_year(self, date):
+        return None
+
+    get_previous_year = get_next_month = get_previous_month = get_next_day = get_previous_day = get_next_year
 
 
 class YearArchiveView(DateArchiveMixin, dates.YearArchiveView):

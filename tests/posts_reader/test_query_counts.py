@@ -18,6 +18,10 @@ HOME_QUERIES = 6
 # social login providers offered beside the comment form.
 POST_QUERIES = 9
 
+# Lists: what the front page costs, plus finding the category, tag or author (for a date archive, whether
+# the period has posts); the search needs no count of its own beyond the paginator's.
+ARCHIVE_QUERIES = {"category": 7, "tag": 7, "author": 7, "year": 8, "month": 8, "day": 7, "search": 6}
+
 # (posts, categories and tags per post, comment threads on the post read)
 SIZES = {"small blog": (3, 1, 1), "large blog": (30, 5, 10)}
 
@@ -75,3 +79,31 @@ def test_post_page_with_its_discussion_runs_a_constant_number_of_queries(client,
     assert html.count('rel="tag"') == size[1]
     assert response.context["previous_post"] is not None
     assert response.context["next_post"] is not None
+
+
+def archive_urls(post) -> dict[str, str]:
+    """Every kind of list the post appears in."""
+    day = post.publish_date
+    return {
+        "category": post.categories.all()[0].get_absolute_url(),
+        "tag": post.tags.all()[0].get_absolute_url(),
+        "author": f"/author/{post.author.username}/",
+        "year": f"/{day:%Y}/",
+        "month": f"/{day:%Y/%m}/",
+        "day": f"/{day:%Y/%m/%d}/",
+        "search": "/?s=number",
+    }
+
+
+@pytest.mark.parametrize("kind", ARCHIVE_QUERIES)
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_archives_and_search_run_a_constant_number_of_queries(client, django_assert_num_queries, size, kind):
+    post = build_blog(*size)
+    url = archive_urls(post)[kind]
+    client.get(url)
+
+    with django_assert_num_queries(ARCHIVE_QUERIES[kind]):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert len(response.context["posts"]) >= 1
