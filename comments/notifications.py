@@ -11,12 +11,14 @@ Who hears what:
 - an address that ticked a "Notify me" box, a confirmation request first (double opt-in).
 
 Each message is sent on its own: a bad address or a failing mail server is logged with
-``logger.exception`` and never reaches the reader who posted.
+``logger.exception`` and never reaches the reader who posted. With ``COMMENTS_EMAIL_IN_BACKGROUND``
+(meant for production) delivery happens on a background thread, so the reader never waits for it.
 """
 
 import functools
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -69,7 +71,7 @@ class Letter:
     context: dict = field(default_factory=dict)
     unsubscribe_url: str = ""
 
-    def message(self, connection) -> EmailMultiAlternatives:
+    def message(self, connection=None) -> EmailMultiAlternatives:
         context = {
             **self.context,
             "site_name": settings.SITE_NAME,
@@ -94,20 +96,60 @@ class Letter:
 
 
 def send_letters(letters: list[Letter]) -> int:
-    """Send each letter separately over one connection; returns how many went out."""
-    if not letters:
+    """Write each letter now (the database is at hand), then deliver them one by one.
+
+    With ``COMMENTS_EMAIL_IN_BACKGROUND`` (production) the delivery runs on a background thread, so a
+    slow or hung mail server never holds up the reader's response; returns how many were handed over.
+    Without it (development, tests) they are delivered here; returns how many went out.
+    """
+    messages = []
+    for letter in letters:
+        try:
+            messages.append(letter.message(connection=None))
+        except Exception:
+            logger.exception("Could not write the email to %s (%s)", letter.to, letter.subject)
+    if not messages:
         return 0
+    if getattr(settings, "COMMENTS_EMAIL_IN_BACKGROUND", False):
+        _pending.append(_mail_thread().submit(deliver, messages))
+        return len(messages)
+    return deliver(messages)
+
+
+def deliver(messages: list[EmailMultiAlternatives]) -> int:
+    """Send each message separately over one connection; a failure is logged and the rest still go."""
     sent = 0
     try:
         with get_connection() as connection:
-            for letter in letters:
+            for message in messages:
                 try:
-                    sent += connection.send_messages([letter.message(connection)]) or 0
+                    sent += connection.send_messages([message]) or 0
                 except Exception:
-                    logger.exception("Could not email %s (%s)", letter.to, letter.subject)
+                    logger.exception("Could not email %s (%s)", ", ".join(message.to), message.subject)
     except Exception:
-        logger.exception("Could not reach the mail server; %d of %d emails sent", sent, len(letters))
+        logger.exception("Could not reach the mail server; %d of %d emails sent", sent, len(messages))
     return sent
+
+
+_executor: ThreadPoolExecutor | None = None
+_pending: list[Future] = []
+
+
+def _mail_thread() -> ThreadPoolExecutor:
+    # One worker: emails go out in order, and a slow server is never hit by many connections at once.
+    # Its thread is joined when the interpreter exits, so a management command's emails still go out.
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comment-mail")
+    _pending[:] = [future for future in _pending if not future.done()]
+    return _executor
+
+
+def wait_for_background_mail(timeout: float | None = None) -> int:
+    """Block until emails handed to the background thread are delivered; returns how many were sent."""
+    done = [future.result(timeout=timeout) for future in list(_pending)]
+    _pending.clear()
+    return sum(done)
 
 
 # Entry points -----------------------------------------------------------------------------------

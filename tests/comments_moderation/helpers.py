@@ -65,3 +65,18 @@ class UnreachableBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         self.open()
+
+
+class GatedBackend(BaseEmailBackend):
+    """A mail server that answers only once the test opens the gate: shows who waits for it."""
+
+    import threading
+
+    gate = threading.Event()
+    delivered: list = []
+
+    def send_messages(self, email_messages):
+        if not self.gate.wait(timeout=10):
+            raise TimeoutError("The mail server never answered")
+        self.delivered.extend(email_messages)
+        return len(email_messages)

@@ -62,6 +62,30 @@ def test_a_broken_mail_server_never_loses_the_comment(
     assert all(record.name == "comments.notifications" for record in errors)
 
 
+def test_in_production_a_slow_mail_server_never_holds_up_the_reader(
+    client, post, editor, settings, django_capture_on_commit_callbacks
+):
+    from comments import notifications
+
+    from .helpers import GatedBackend
+
+    settings.EMAIL_BACKEND = "tests.comments_moderation.helpers.GatedBackend"
+    settings.COMMENTS_EMAIL_IN_BACKGROUND = True
+    GatedBackend.gate.clear()
+    GatedBackend.delivered.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_comment(client, post, comment="Posted while the mail server is slow.")
+
+    # The reader has their page while the moderator's email is still on its way.
+    assert response.status_code == 302
+    assert GatedBackend.delivered == []
+
+    GatedBackend.gate.set()
+    assert notifications.wait_for_background_mail(timeout=10) == 1
+    assert [message.to for message in GatedBackend.delivered] == [["eddie@example.org"]]
+
+
 def PostFactoryWithAuthor(post):  # noqa: N802 - reads like the factory it wraps
     """Another public post by the same author."""
     from tests.factories import PostFactory
@@ -604,3 +628,50 @@ def _text(response) -> str:
     import re
 
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.content.decode()))
+
+
+def test_a_scheduled_post_is_announced_once_its_time_comes(
+    client, post, author, known_guest, mailoutbox, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+
+    from comments.models import PostAnnouncement
+    from posts.models import Post
+    from tests.factories import PostFactory
+
+    _subscribe_to_posts(client, post, mailoutbox, django_capture_on_commit_callbacks)
+    # The posts already public were announced when they were published (before this test's subscriber).
+    PostAnnouncement.objects.bulk_create(PostAnnouncement(post=public) for public in Post.objects.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = PostFactory(
+            title="Coming on Monday", author=author, published_at=timezone.now() + timedelta(hours=1)
+        )
+    assert mailoutbox == []  # not public yet
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        dry = io.StringIO()
+        call_command("send_post_announcements", "--dry-run", stdout=dry)
+        assert mailoutbox == []
+        assert "Would announce “Coming on Monday”" in dry.getvalue()
+        call_command("send_post_announcements", stdout=io.StringIO())
+        call_command("send_post_announcements", stdout=io.StringIO())  # safe to run again
+
+    assert to(mailoutbox) == ["ada@example.org"]
+    assert mailoutbox[0].subject == "[MS Research Notes] New post: “Coming on Monday”"
+    assert scheduled.get_absolute_url() in mailoutbox[0].body
+
+
+def test_a_confirmation_link_for_a_subscription_that_was_removed_says_so(
+    client, post, known_guest, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, post, comment="Following this thread.", notify_comments="on")
+    confirm = link_path(_to(mailoutbox, "ada@example.org"), "/comments/subscription/confirm/")
+    post.comment_subscriptions.all().delete()
+
+    response = client.post(confirm)
+
+    assert response.status_code == 404
+    assert "This subscription no longer exists." in response.content.decode()
