@@ -23,7 +23,7 @@ from typing import BinaryIO
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -40,6 +40,8 @@ from .report import ImportReport
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 POST_BATCH = 100
+# Comment.thread_path holds 2,000 characters, 15 per level; WordPress itself displays at most 10 levels.
+MAX_THREAD_DEPTH = 100
 COMMENT_BATCH = 2000
 
 _POST_STATUSES = {
@@ -134,6 +136,26 @@ def _clean_ip(value: str) -> str | None:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
         return None
+
+
+def _set_thread_positions(rows: list[tuple[int | None, str, int, int]]) -> None:
+    """Store (parent, thread path, depth) per comment primary key in one executemany.
+
+    ``bulk_update`` builds a CASE expression per row and took most of a 50,000-comment import; a plain
+    parameterised UPDATE repeated by the driver does the same work in a fraction of the time.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    meta = Comment._meta
+    columns = [meta.get_field(name).column for name in ("parent", "thread_path", "depth")]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET "
+        + ", ".join(f"{quote(column)} = %s" for column in columns)
+        + f" WHERE {quote(meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 class WxrImporter:
@@ -739,36 +761,63 @@ class WxrImporter:
         """Link replies to parents and compute materialised paths, parents before children."""
         resolved: dict[int, tuple[int | None, str, int]] = {}  # legacy id → (parent pk, path, depth)
 
-        def resolve(legacy_id: int, visiting: frozenset = frozenset()) -> tuple[str, int]:
+        def settled(legacy_id: int) -> tuple[str, int] | None:
+            """(path, depth) of a comment whose place is already known, else None."""
+            if legacy_id in resolved:
+                return resolved[legacy_id][1:]
             comment = by_legacy[legacy_id]
             if legacy_id not in new and not getattr(comment, "_reparent", False):
                 return comment.thread_path, comment.depth
-            if legacy_id in resolved:
-                return resolved[legacy_id][1:]
-            parent_legacy = parent_of.get(legacy_id)
-            if parent_legacy is not None and (parent_legacy in visiting or parent_legacy not in by_legacy):
-                self.report.note(f"Comment {legacy_id}: its replies loop back to it; shown as a top-level comment.")
-                parent_legacy = None
-            if parent_legacy is None:
-                path, depth, parent_pk = comment.compute_thread_path(""), 1, None
-            else:
-                parent_path, parent_depth = resolve(parent_legacy, visiting | {legacy_id})
-                parent_pk = by_legacy[parent_legacy].pk
-                path, depth = comment.compute_thread_path(parent_path), parent_depth + 1
-            resolved[legacy_id] = (parent_pk, path, depth)
-            return path, depth
+            return None
+
+        def resolve(legacy_id: int) -> None:
+            # Walk up to a comment whose place is known (or a root), then down again: no recursion, so a
+            # thread thousands of replies deep cannot exhaust the stack.
+            chain: list[int] = []
+            above: tuple[str, int] | None = None
+            current = legacy_id
+            while (above := settled(current)) is None:
+                chain.append(current)
+                parent_legacy = parent_of.get(current)
+                if parent_legacy is not None and (parent_legacy in chain or parent_legacy not in by_legacy):
+                    self.report.note(f"Comment {current}: its replies loop back to it; shown as a top-level comment.")
+                    parent_of[current] = parent_legacy = None
+                if parent_legacy is None:
+                    break
+                current = parent_legacy
+            for child in reversed(chain):
+                comment = by_legacy[child]
+                parent_legacy = parent_of.get(child)
+                if parent_legacy is None:
+                    resolved[child] = (None, comment.compute_thread_path(""), 1)
+                else:
+                    path, depth = above
+                    parent_pk = by_legacy[parent_legacy].pk
+                    if depth >= MAX_THREAD_DEPTH:
+                        # Stored paths have a length limit: deeper replies join their parent's level.
+                        parent_pk = (
+                            resolved[parent_legacy][0]
+                            if parent_legacy in resolved
+                            else by_legacy[parent_legacy].parent_id
+                        )
+                        path, depth = path.rpartition("/")[0], depth - 1
+                        self.report.note(
+                            f"Comment {child} is more than {MAX_THREAD_DEPTH} replies deep; shown at that depth."
+                        )
+                    resolved[child] = (parent_pk, comment.compute_thread_path(path), depth + 1)
+                above = resolved[child][1:]
 
         for legacy_id in [*new, *(c.legacy_id for c in changed if getattr(c, "_reparent", False))]:
             resolve(legacy_id)
-        to_update = []
+        rows = []
         for legacy_id, (parent_pk, path, depth) in resolved.items():
             comment = by_legacy[legacy_id]
             old_path, old_depth = comment.thread_path, comment.depth
             comment.parent_id, comment.thread_path, comment.depth = parent_pk, path, depth
-            to_update.append(comment)
+            rows.append((parent_pk, path, depth, comment.pk))
             if legacy_id not in new and old_path != "~":
                 self._move_descendants(old_path, path, depth - old_depth)
-        Comment.objects.bulk_update(to_update, ["parent", "thread_path", "depth"], batch_size=500)
+        _set_thread_positions(rows)
         plain = [c for c in changed if not getattr(c, "_reparent", False)]
         reparented = [c for c in changed if getattr(c, "_reparent", False)]
         fields = [

@@ -259,3 +259,20 @@ def test_odd_but_well_formed_values_are_imported_or_reported_never_a_crash(wxr):
     notes = " ".join(report.notes)
     assert "appears twice" in notes
     assert "has no ID" in notes
+
+
+def test_a_thread_thousands_of_replies_deep_is_imported_without_overflowing(wxr):
+    chain = [wxr.comment(1000, date_gmt="2024-05-02 09:00:00")] + [
+        wxr.comment(1000 + number, parent=1000 + number - 1, date_gmt="2024-05-02 10:00:00")
+        for number in range(1, 1500)
+    ]
+    export = wxr.write(wxr.item(1, "Endless", comments=tuple(chain)))
+
+    report = import_wxr(source=export)
+
+    assert Comment.objects.count() == 1500
+    deepest = Comment.objects.get(legacy_id=2499)
+    assert deepest.depth == 100
+    assert len(deepest.thread_path) <= 2000
+    assert Comment.objects.get(legacy_id=1098).parent.legacy_id == 1097  # the first hundred levels are kept
+    assert any("more than 100 replies deep" in note for note in report.notes)
