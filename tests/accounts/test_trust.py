@@ -138,3 +138,19 @@ def test_two_readers_with_the_same_name_at_different_providers_get_two_accounts(
 
     assert User.objects.count() == 2
     assert len(set(User.objects.values_list("username", flat=True))) == 2
+
+
+def test_connecting_a_provider_account_that_belongs_to_another_reader_is_refused(client, provider_api):
+    log_in_with(client, provider_api, case_for("google"))
+    gina = signed_in_user(client)
+    client.logout()
+    log_in_with(client, provider_api, case_for("wordpress_com"))
+    wendy = signed_in_user(client)
+
+    response = log_in_with(client, provider_api, case_for("google"), process="connect", next_url="/accounts/3rdparty/")
+
+    assert signed_in_user(client) == wendy
+    assert SocialAccount.objects.get(provider="google").user == gina
+    assert list(SocialAccount.objects.filter(user=wendy).values_list("provider", flat=True)) == ["wordpress_com"]
+    page = client.get(response["Location"]).content.decode()
+    assert "already connected to another reader" in page
