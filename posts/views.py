@@ -88,10 +88,12 @@ def home(request, page: int | None = None):
         return HttpResponsePermanentRedirect(legacy_post(request.GET["p"]).get_absolute_url())
     if request.GET.get("page_id"):
         return HttpResponsePermanentRedirect(legacy_page(request.GET["page_id"]).get_absolute_url())
+    if page == 1:
+        # One address per page: /page/1/ (of the front page or of a search) is the list itself.
+        query = f"?{urlencode({'s': request.GET['s']})}" if "s" in request.GET else ""
+        return HttpResponsePermanentRedirect(reverse("posts:home") + query)
     if "s" in request.GET:
         return search(request, page)
-    if page == 1:
-        return HttpResponsePermanentRedirect(reverse("posts:home"))
     posts = Post.objects.published().with_meta().order_by("-is_sticky", "-published_at", "-pk")
     page_obj = paginate(posts, page)
     context = {"posts": page_obj, "page_obj": page_obj, **page_links(request, page_obj)}

@@ -224,3 +224,5 @@ def test_search_results_are_paginated_and_keep_the_query(client):
     assert 'href="/page/2/?s=fatigue"' in first.content.decode()
     assert len(result_titles(second)) == 2
     assert client.get("/page/3/", {"s": "fatigue"}).status_code == 404
+    assert client.get("/page/0/", {"s": "fatigue"}).status_code == 404
+    assert client.get("/page/1/", {"s": "fatigue & rest"}).url == "/?s=fatigue+%26+rest"
