@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.defaultfilters import truncatewords
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, strip_tags
@@ -229,7 +229,9 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not self.has_moderate_permission(request):
             raise PermissionDenied
-        parent = get_object_or_404(Comment.objects.select_related("post", "parent"), pk=object_id)
+        parent = self.get_object(request, object_id)  # None for an unknown or malformed id, never a 500
+        if parent is None:
+            raise Http404("No such comment.")
         change_url = reverse("admin:comments_comment_change", args=[parent.pk])
         body = request.POST.get("body", "").strip()
         if not body:

@@ -429,3 +429,11 @@ def test_post_list_can_be_sorted_by_comment_count(client, superuser):
     html = client.get(POST_CHANGELIST, {"o": f"-{order}"}).content.decode()
 
     assert html.index("Popular post") < html.index("Lonely post")
+
+
+@pytest.mark.parametrize("object_id", ["abc", "0", "-1", "99999999999999999999999"])
+def test_replying_to_a_comment_that_does_not_exist_is_a_404_not_a_500(editor_client, object_id):
+    response = editor_client.post(f"{CHANGELIST}{object_id}/reply/", {"body": "Hello?"})
+
+    assert response.status_code == 404
+    assert not Comment.objects.exists()
