@@ -675,3 +675,22 @@ def test_a_confirmation_link_for_a_subscription_that_was_removed_says_so(
 
     assert response.status_code == 404
     assert "This subscription no longer exists." in response.content.decode()
+
+
+def test_hostile_comment_text_is_escaped_in_the_moderation_email(
+    client, post, editor, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(
+            client,
+            post,
+            name='<img src=x onerror="steal()">Eve',
+            email="eve@example.org",
+            comment='<script>alert("hi")</script><a href="javascript:alert(1)">win</a>',
+        )
+
+    html = html_body(_to(mailoutbox, "eddie@example.org"))
+    assert "<script>" not in html
+    assert "javascript:" not in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x" in html  # the name is shown as text
