@@ -448,3 +448,17 @@ def test_round_trip_body_still_reads_the_same():
     assert "after the fold" in article.body_html
     assert "First paragraph" in article.excerpt_html or article.excerpt == "B cells and relapses."
     assert "]]> inside" in Post.objects.get(slug="closed").body
+
+
+def test_every_creator_named_in_the_file_is_listed_as_an_author():
+    pager = UserFactory(username="pager", first_name="", last_name="")
+    PageFactory(title="Contact", author=pager)
+    PostFactory(title="Hello", author=UserFactory(username="poster"))
+
+    channel = parse(export_text()).find("channel")
+
+    logins = {wp(author, "author_login") for author in channel.findall("wp:author", NS)}
+    creators = {item.findtext("dc:creator", namespaces=NS) for item in channel.findall("item")}
+    assert logins == creators == {"pager", "poster"}
+    pager_entry = next(a for a in channel.findall("wp:author", NS) if wp(a, "author_login") == "pager")
+    assert wp(pager_entry, "author_display_name") == "pager"
