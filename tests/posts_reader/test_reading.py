@@ -369,6 +369,7 @@ def test_navigation_marks_the_current_page(client):
     "url",
     [
         "/2024/03/07/real%00/",
+        "/2024/03/07/real%00/comment-page-2/",
         "/category/news%00/",
         "/category/news/%00/feed/",
         "/tag/trial%00/",
