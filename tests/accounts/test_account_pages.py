@@ -251,3 +251,36 @@ def test_deleting_comments_also_removes_own_replies_to_own_comments(client, read
     client.post("/accounts/delete/", {"comments": "delete", "confirm": "on"})
 
     assert not Comment.objects.filter(pk__in=[own.pk, own_reply.pk]).exists()
+
+
+def test_login_page_offers_readers_their_providers_and_editors_a_password_form(client):
+    page = client.get("/accounts/login/?next=/some-post/").content.decode()
+
+    text = visible_text(page)
+    assert "Readers" in text
+    assert "Authors and editors" in text
+    button, form = button_named(page, "Log in with Google")
+    method, action = submits_with_post(button, form)
+    assert method == "post"
+    assert "next=%2Fsome-post%2F" in action
+    labels = {attrs.get("for") for attrs, _ in elements(page, "label")}
+    assert {"id_login", "id_password"} <= labels
+    assert "Forgot your password?" in text
+    assert "/accounts/signup/" not in page
+
+
+def test_wrong_password_says_so_and_keeps_the_username(client):
+    UserFactory(username="editor", is_staff=True)
+
+    response = client.post("/accounts/login/", {"login": "editor", "password": "wrong"})
+
+    page = response.content.decode()
+    assert 'role="alert"' in page
+    assert 'value="editor"' in page
+
+
+def test_sign_up_page_explains_how_to_comment_instead(client):
+    text = visible_text(client.get("/accounts/signup/").content.decode())
+
+    assert "No sign-up needed" in text
+    assert "log in with an account you already have" in text
