@@ -106,6 +106,9 @@ class LatestPostsFeed(Feed):
             post.feed_summary = absolute_links(post.excerpt_html, base_url=post.feed_url)
             post.feed_content = absolute_links(post.body_html, base_url=post.feed_url)
             post.feed_author_url = source.absolute(reverse("posts:author", args=[post.author.username]))
+            # WordPress identified items as /?p=ID: imported posts keep that identity, so subscribers'
+            # readers do not show them again as new after the move.
+            post.feed_guid = source.absolute(f"/?p={post.legacy_id}") if post.legacy_id else post.feed_url
         return posts
 
     def item_title(self, post):
@@ -118,7 +121,10 @@ class LatestPostsFeed(Feed):
         return post.feed_url
 
     def item_guid(self, post):
-        return post.feed_url
+        return post.feed_guid
+
+    def item_guid_is_permalink(self, post):
+        return not post.legacy_id
 
     def item_author_name(self, post):
         return display_name(post.author)

@@ -84,6 +84,24 @@ def test_atom_feed_parses_and_has_full_content(client, posts):
     assert "<strong>secondary progressive</strong>" in entry.content[0].value
 
 
+def test_imported_posts_keep_their_wordpress_item_ids_so_readers_do_not_show_them_again(client):
+    imported = PostFactory(title="From WordPress", legacy_id=1234)
+    ours = PostFactory(title="Written here")
+
+    response, feed = parse(client, "/feed/")
+    _, atom = parse(client, "/feed/atom/")
+
+    ids = {entry.title: entry.id for entry in feed.entries}
+    assert ids == {
+        "From WordPress": "http://testserver/?p=1234",
+        "Written here": f"http://testserver{ours.get_absolute_url()}",
+    }
+    assert '<guid isPermaLink="false">http://testserver/?p=1234</guid>' in response.content.decode()
+    assert {entry.title: entry.id for entry in atom.entries} == ids
+    links = {entry.title: entry.link for entry in feed.entries}
+    assert links["From WordPress"] == f"http://testserver{imported.get_absolute_url()}"
+
+
 def test_category_feed_has_the_posts_of_the_category_and_its_subcategories(client, posts):
     _, feed = parse(client, "/category/treatment/feed/")
     _, child_feed = parse(client, "/category/treatment/anti-cd20/feed/")
