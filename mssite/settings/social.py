@@ -80,7 +80,10 @@ def social_providers(
         client_id, secret = environ.get(id_variable, "").strip(), environ.get(secret_variable, "").strip()
         if client_id and secret:
             providers[provider_id]["APPS"] = [{"client_id": client_id, "secret": secret}]
-        elif simulate:
+        elif client_id or secret:
+            # Half a pair hides the provider; accounts' system check names the missing variable.
+            providers[provider_id]["MISSING_CREDENTIAL"] = secret_variable if client_id else id_variable
+        if not (client_id and secret) and simulate:
             providers[provider_id]["APPS"] = [
                 {"client_id": f"simulated-{provider_id}", "secret": "simulated", "settings": {"simulated": True}}
             ]
