@@ -204,3 +204,17 @@ def test_signed_in_post_page_looks_up_the_readers_social_account_once(client, pr
 
     assert "You are commenting using your Google account." in visible_text(page)
     assert len([q for q in queries.captured_queries if "socialaccount_socialaccount" in q["sql"]]) == 1
+
+
+def test_every_icon_on_the_form_is_a_real_file(client, post):
+    from django.contrib.staticfiles import finders
+
+    page = client.get(post.get_absolute_url()).content.decode()
+    icons = [attrs["src"] for attrs, _ in elements(page, "img") if "/img/providers/" in attrs.get("src", "")]
+
+    assert len(icons) == 4
+    for src in icons:
+        path = finders.find(src.removeprefix(settings.STATIC_URL))
+        assert path, src
+        with open(path, encoding="utf-8") as icon:
+            assert "<svg" in icon.read()

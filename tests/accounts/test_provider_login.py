@@ -247,3 +247,16 @@ def test_broken_profile_from_the_provider_shows_the_themed_error_page(client, pr
     assert response.status_code == 400
     assert "We could not log you in" in response.content.decode()
     assert signed_in_user(client) is None
+
+
+def test_a_callback_url_cannot_be_replayed(client, provider_api, case):
+    fake_provider(provider_api, case)
+    authorize = start_login(client, case.provider_id)
+    callback = {"code": "code-from-provider", "state": authorize["state"]}
+    assert client.get(f"/accounts/{case.provider_id}/login/callback/", callback).status_code == 302
+    client.logout()
+
+    replay = client.get(f"/accounts/{case.provider_id}/login/callback/", callback)
+
+    assert replay.status_code == 400
+    assert signed_in_user(client) is None
