@@ -20,6 +20,8 @@ GETS = [
     "/accounts/simulated/google/authorize/",
     "/accounts/simulated/nonexistent/authorize/",
     "/accounts/nonexistent/login/",
+    "/accounts/3rdparty/signup/",
+    "/accounts/3rdparty/login/error/",
 ]
 
 
