@@ -462,3 +462,27 @@ def test_every_creator_named_in_the_file_is_listed_as_an_author():
     assert logins == creators == {"pager", "poster"}
     pager_entry = next(a for a in channel.findall("wp:author", NS) if wp(a, "author_login") == "pager")
     assert wp(pager_entry, "author_display_name") == "pager"
+
+
+def test_round_trip_of_wordpress_theme_test_data_keeps_everything_imported():
+    """Real WordPress.com output: imported, exported, imported again into an empty site."""
+    from tests.wordpress.conftest import THEME_TEST_DATA
+
+    import_wxr(source=THEME_TEST_DATA)
+    before = snapshot()
+    order_before = {
+        slug: thread_order(slug) for slug in Post.objects.filter(comments__isnull=False).values_list("slug", flat=True)
+    }
+    exported = export_text()
+
+    empty_the_site()
+    import_wxr(source=io.BytesIO(exported.encode()))
+
+    after = snapshot()
+    assert after["posts"] == before["posts"]
+    assert after["comments"] == before["comments"]
+    assert after["pages"] == before["pages"]
+    assert after["categories"] == before["categories"]
+    assert after["tags"] == before["tags"]
+    assert {slug: thread_order(slug) for slug in order_before} == order_before
+    assert max(depth for *_, depth, _ in after["comments"].values()) >= 10
