@@ -309,3 +309,18 @@ def test_an_unexpected_failure_is_reported_and_leaves_nothing_half_imported(admi
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED
     assert run.started_by.username == "administrator"
+
+
+def test_administrator_imports_wordpress_theme_test_data_from_the_admin(admin_client):
+    from tests.wordpress.conftest import THEME_TEST_DATA
+
+    upload = SimpleUploadedFile(THEME_TEST_DATA.name, THEME_TEST_DATA.read_bytes(), content_type="text/xml")
+
+    response = admin_client.post(UPLOAD, {"file": upload}, follow=True)
+
+    text = text_of(response)
+    assert "Imported themeunittestdata.wordpress.xml: 186 items read" in text
+    assert "Posts 58 0 0 0" in text
+    assert "nav_menu_item (not imported) 0 0 0 70" in text
+    assert Post.objects.count() == 58
+    assert Comment.objects.get(legacy_id=1015).status == Comment.Status.PENDING
