@@ -284,3 +284,12 @@ def test_sign_up_page_explains_how_to_comment_instead(client):
 
     assert "No sign-up needed" in text
     assert "log in with an account you already have" in text
+
+
+def test_a_signed_in_reader_finds_their_account_pages_from_change(client, reader):
+    page = client.get("/accounts/change/?next=/").content.decode()
+
+    assert '<a href="/accounts/3rdparty/">Your connected accounts, data and account deletion</a>' in page
+    manage = client.get("/accounts/3rdparty/").content.decode()
+    for link in ('href="/accounts/3rdparty/"', 'href="/accounts/data/"', 'href="/accounts/delete/"'):
+        assert link in manage
