@@ -35,7 +35,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # Readers have no password: their last connected account is their only way back in.
         "no_password": "This is the only way you log in here, so it cannot be disconnected."
         " Connect another account first, or delete your account instead.",
-        "connected_other": "That account is already connected to another reader's account on this site.",
     }
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin) -> bool:
