@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q
+from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
 from comments.models import Comment
@@ -280,7 +280,7 @@ class WxrExporter:
     def _posts(self, out: TextIO) -> None:
         posts = (
             Post.objects.select_related("author", "featured_image")
-            .prefetch_related("categories", "tags")
+            .prefetch_related("categories", "tags", Prefetch("comments", Comment.objects.order_by("thread_path")))
             .order_by("pk")
             .iterator(chunk_size=200)
         )
@@ -325,10 +325,11 @@ class WxrExporter:
             self._count("posts")
 
     def _comments(self, post: Post) -> list[str]:
-        comments = list(post.comments.select_related("parent").order_by("thread_path"))
+        comments = list(post.comments.all())  # prefetched, in thread order
+        by_pk = {comment.pk: comment for comment in comments}
         lines = []
         for comment in comments:
-            parent = self._comment_id(comment.parent) if comment.parent_id else 0
+            parent = self._comment_id(by_pk.get(comment.parent_id) or comment.parent) if comment.parent_id else 0
             lines.append(
                 "<wp:comment>"
                 f"<wp:comment_id>{self._comment_id(comment)}</wp:comment_id>"

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from defusedxml import ElementTree
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import EDITOR, assign_role
 from comments.models import Comment
@@ -486,3 +488,23 @@ def test_round_trip_of_wordpress_theme_test_data_keeps_everything_imported():
     assert after["tags"] == before["tags"]
     assert {slug: thread_order(slug) for slug in order_before} == order_before
     assert max(depth for *_, depth, _ in after["comments"].values()) >= 10
+
+
+def test_export_queries_do_not_grow_with_the_number_of_posts_and_comments(django_assert_max_num_queries):
+    def add_posts(count: int) -> None:
+        for _ in range(count):
+            post = PostFactory()
+            post.categories.set([CategoryFactory()])
+            post.tags.set([TagFactory()])
+            root = CommentFactory(post=post)
+            CommentFactory(post=post, parent=root)
+
+    add_posts(3)
+    with CaptureQueriesContext(connection) as few:
+        export_text()
+    add_posts(12)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        text = export_text()
+
+    assert len(items(parse(text))) == 15
