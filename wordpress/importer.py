@@ -43,6 +43,7 @@ POST_BATCH = 100
 # Comment.thread_path holds 2,000 characters, 15 per level; WordPress itself displays at most 10 levels.
 MAX_THREAD_DEPTH = 100
 COMMENT_BATCH = 2000
+THREAD_UPDATE_BATCH = 1000
 
 _POST_STATUSES = {
     "publish": Post.Status.PUBLISHED,
@@ -138,24 +139,27 @@ def _clean_ip(value: str) -> str | None:
         return None
 
 
-def _set_thread_positions(rows: list[tuple[int | None, str, int, int]]) -> None:
-    """Store (parent, thread path, depth) per comment primary key in one executemany.
+def _set_thread_positions(rows: list[tuple[int, int | None, str, int]]) -> None:
+    """Store (parent, thread path, depth) per comment primary key, a thousand rows per statement.
 
-    ``bulk_update`` builds a CASE expression per row and took most of a 50,000-comment import; a plain
-    parameterised UPDATE repeated by the driver does the same work in a fraction of the time.
+    ``bulk_update`` builds a CASE expression per row and took most of a 50,000-comment import, and one
+    UPDATE per row costs a round trip each on PostgreSQL. ``UPDATE … FROM (VALUES …)`` works on both
+    PostgreSQL and SQLite (3.33+), whose VALUES columns are both named column1, column2, …
     """
-    if not rows:
-        return
     quote = connection.ops.quote_name
     meta = Comment._meta
-    columns = [meta.get_field(name).column for name in ("parent", "thread_path", "depth")]
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET "
-        + ", ".join(f"{quote(column)} = %s" for column in columns)
-        + f" WHERE {quote(meta.pk.column)} = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    table = quote(meta.db_table)
+    parent, path, depth = (quote(meta.get_field(name).column) for name in ("parent", "thread_path", "depth"))
+    for start in range(0, len(rows), THREAD_UPDATE_BATCH):
+        batch = rows[start : start + THREAD_UPDATE_BATCH]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+        sql = (
+            f"UPDATE {table} SET {parent} = CAST(v.column2 AS BIGINT), {path} = v.column3, "
+            f"{depth} = CAST(v.column4 AS INTEGER) FROM (VALUES {values}) AS v "
+            f"WHERE {table}.{quote(meta.pk.column)} = v.column1"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in batch for value in row])
 
 
 class WxrImporter:
@@ -214,7 +218,7 @@ class WxrImporter:
         authors, terms, attachments = [], [], {}
         channel = wxr.Channel()
         done = 0
-        for record in wxr.read(source):
+        for record in wxr.read(source, with_comments=False):
             if isinstance(record, wxr.Item):
                 done += 1
                 if done % 200 == 0:
@@ -814,7 +818,7 @@ class WxrImporter:
             comment = by_legacy[legacy_id]
             old_path, old_depth = comment.thread_path, comment.depth
             comment.parent_id, comment.thread_path, comment.depth = parent_pk, path, depth
-            rows.append((parent_pk, path, depth, comment.pk))
+            rows.append((comment.pk, parent_pk, path, depth))
             if legacy_id not in new and old_path != "~":
                 self._move_descendants(old_path, path, depth - old_depth)
         _set_thread_positions(rows)
