@@ -124,3 +124,38 @@ def test_a_reply_can_move_to_another_parent_in_a_newer_export(wxr):
     order = list(Comment.objects.order_by("thread_path").values_list("legacy_id", "depth"))
     assert order == [(100, 1), (101, 1), (102, 2), (103, 3)]
     assert Comment.objects.get(legacy_id=102).parent.legacy_id == 101
+
+
+def test_comment_statuses_types_and_authors_are_kept(wxr):
+    export = wxr.write(
+        wxr.item(
+            10,
+            "Discussed",
+            comments=(
+                wxr.comment(1, approved="1", author="Ann", email="ann@example.org"),
+                wxr.comment(2, approved="0"),
+                wxr.comment(3, approved="spam"),
+                wxr.comment(4, approved="trash"),
+                wxr.comment(5, approved="something new"),
+                wxr.comment(6, comment_type="pingback", author="Other blog"),
+                wxr.comment(7, comment_type="trackback"),
+            ),
+        )
+    )
+
+    import_wxr(source=export)
+
+    statuses = dict(Comment.objects.values_list("legacy_id", "status"))
+    assert statuses == {1: "approved", 2: "pending", 3: "spam", 4: "trash", 5: "pending", 6: "approved", 7: "approved"}
+    types = dict(Comment.objects.values_list("legacy_id", "type"))
+    assert types[1] == "comment"
+    assert types[6] == "pingback"
+    assert types[7] == "trackback"
+    ann = Comment.objects.get(legacy_id=1)
+    assert (ann.author_name, ann.author_email, ann.author_url, ann.ip_address) == (
+        "Ann",
+        "ann@example.org",
+        "https://reader.example.org/",
+        "192.0.2.7",
+    )
+    assert ann.created_at.isoformat() == "2024-05-02T09:00:00+00:00"

@@ -99,6 +99,15 @@ class ThemeTestDataImport(TestCase):
         assert response.status_code == 301
         assert response["Location"] == post.get_absolute_url() == "/2012/01/03/template-comments/"
 
+    def test_old_links_to_unpublished_posts_reveal_nothing(self):
+        for legacy_id in (1153, 1164, 1168):  # scheduled, draft, password-protected
+            assert self.client.get("/", {"p": legacy_id}).status_code == 404
+
+    def test_old_page_links_redirect_to_the_nested_address(self):
+        response = self.client.get("/", {"page_id": 172})
+        assert response.status_code == 301
+        assert response["Location"] == "/level-1/level-2/level-3/"
+
     def test_comment_anchors_use_the_wordpress_id(self):
         comment = Comment.objects.get(legacy_id=881)
         assert comment.anchor == "comment-881"
