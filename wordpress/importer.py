@@ -337,6 +337,15 @@ class WxrImporter:
         User = get_user_model()
         username = self.author_map.get(login, login)[:150]
         user = User.objects.filter(username=username).first()
+        if user is None and author is not None and author.email and login not in self.author_map:
+            # The site owner usually has an account here already, under another username but the same address.
+            same_email = list(User.objects.filter(email__iexact=author.email)[:2])
+            if len(same_email) == 1:
+                user = same_email[0]
+                self.report.note(
+                    f"WordPress author {login!r} has the address of the existing user {user.username!r}: "
+                    "their content is attributed to that user."
+                )
         if user is not None:
             self.report.count("authors", "unchanged")
         else:

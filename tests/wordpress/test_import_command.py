@@ -168,3 +168,14 @@ def test_importing_old_posts_emails_no_subscriber(wxr, mailoutbox, django_captur
 
     assert Post.objects.published().count() == 2
     assert mailoutbox == []
+
+
+def test_an_author_with_the_address_of_an_existing_user_is_that_user(wxr):
+    owner = UserFactory(username="owner", email="Alice@Example.org")
+    export = wxr.write(wxr.item(10, "Mine", creator="alice"), authors=(("alice", "alice@example.org"),))
+
+    out, _ = run(export)
+
+    assert Post.objects.get(legacy_id=10).author == owner
+    assert not get_user_model().objects.filter(username="alice").exists()
+    assert "has the address of the existing user 'owner'" in out
