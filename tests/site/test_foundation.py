@@ -98,3 +98,22 @@ def test_development_defaults_need_no_configuration():
     result = run_manage("check")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_production_behind_its_proxy_counts_readers_not_the_proxy_and_mails_in_the_background():
+    script = (
+        "from django.conf import settings; "
+        "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.SECURE_PROXY_SSL_HEADER[0], "
+        "settings.COMMENTS_EMAIL_IN_BACKGROUND)"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        script,
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="kV8#p2!qZr7@xL0m$Wd4^hN6&cT9*yB1(eF3)gJ5-sA8_uQ2+iO7=vR4",
+        DJANGO_ALLOWED_HOSTS="example.org",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "HTTP_X_FORWARDED_PROTO", "True"]
