@@ -116,4 +116,4 @@ def test_production_behind_its_proxy_counts_readers_not_the_proxy_and_mails_in_t
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["1", "HTTP_X_FORWARDED_PROTO", "True"]
+    assert result.stdout.splitlines()[-1].split() == ["1", "HTTP_X_FORWARDED_PROTO", "True"]
