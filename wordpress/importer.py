@@ -215,6 +215,7 @@ class WxrImporter:
     def scan(self, source: BinaryIO) -> Scan:
         """First pass: refuse a broken file before writing anything, and keep the small parts."""
         total = wxr.count_items(source)
+        self.progress("checking", 0, total)
         authors, terms, attachments = [], [], {}
         channel = wxr.Channel()
         done = 0
@@ -251,6 +252,7 @@ class WxrImporter:
         self._import_tags([term for term in scan.terms if term.taxonomy == "post_tag"])
         self._import_attachments(scan.attachments)
         done, started = 0, time.monotonic()
+        self.progress("importing", 0, scan.items_total)
         for record in wxr.read(source):
             if not isinstance(record, wxr.Item):
                 continue
