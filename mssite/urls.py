@@ -8,7 +8,6 @@ from mssite.views import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
-admin.site.index_title = "Run the site"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
