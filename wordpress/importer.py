@@ -9,7 +9,9 @@ file again changes nothing and a newer export of the same site updates what chan
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import json
 import re
 import time
 from collections import defaultdict
@@ -35,6 +37,7 @@ from posts.services import add_image
 from posts.wp_html import GalleryImage, expand_galleries, unknown_shortcodes
 
 from . import wxr
+from .models import ImportedItem
 from .report import ImportReport
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -139,6 +142,12 @@ def _clean_ip(value: str) -> str | None:
         return None
 
 
+def _fingerprint(values: dict) -> str:
+    """A stable digest of the values an import writes for one object (related rows by primary key)."""
+    text = json.dumps(values, sort_keys=True, default=lambda value: getattr(value, "pk", None) or str(value))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _set_thread_positions(rows: list[tuple[int, int | None, str, int]]) -> None:
     """Store (parent, thread path, depth) per comment primary key, a thousand rows per statement.
 
@@ -186,6 +195,8 @@ class WxrImporter:
         self.gallery_images: dict[int, GalleryImage] = {}
         self.children: dict[int, list[int]] = defaultdict(list)  # post ID → its attachments, gallery order
         self.post_pks: dict[int, int] = {}  # WordPress post ID → our primary key
+        self.fingerprints: dict[tuple[str, int], str] = {}  # what the last import wrote, for this batch
+        self.new_fingerprints: dict[tuple[str, int], str] = {}
         self.seen_items: set[int] = set()  # WordPress IDs of posts and pages read so far
         self.seen_comments: set[int] = set()
         self.pending_posts: list[wxr.Item] = []
@@ -281,6 +292,37 @@ class WxrImporter:
         else:
             self.report.skipped_types[item.post_type] += 1
             self._skip_comments(item, f"a {item.post_type}")
+
+    def _load_fingerprints(self, kind: str, legacy_ids) -> None:
+        self.fingerprints = {
+            (kind, legacy_id): fingerprint
+            for legacy_id, fingerprint in ImportedItem.objects.filter(
+                kind=kind, legacy_id__in=list(legacy_ids)
+            ).values_list("legacy_id", "fingerprint")
+        }
+
+    def _unchanged_since_last_import(self, kind: str, legacy_id: int, fingerprint: str) -> bool:
+        """True when the file says what it said last time: then edits made here since are kept."""
+        key = (kind, legacy_id)
+        if self.fingerprints.get(key) == fingerprint:
+            return True
+        self.new_fingerprints[key] = fingerprint
+        return False
+
+    def _store_fingerprints(self) -> None:
+        if not self.new_fingerprints:
+            return
+        ImportedItem.objects.bulk_create(
+            [
+                ImportedItem(kind=kind, legacy_id=legacy_id, fingerprint=fingerprint)
+                for (kind, legacy_id), fingerprint in self.new_fingerprints.items()
+            ],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["kind", "legacy_id"],
+            update_fields=["fingerprint", "imported_at"],
+        )
+        self.new_fingerprints = {}
 
     def _first_sighting(self, item: wxr.Item) -> bool:
         """Posts and pages are matched on their WordPress ID: one without an ID, or seen before, is skipped."""
@@ -609,6 +651,7 @@ class WxrImporter:
                 "categories", "tags"
             )
         }
+        self._load_fingerprints(ImportedItem.Kind.POST, existing)
         with_comments = []
         for item in items:
             post = self._save_post(item, existing.get(item.post_id))
@@ -617,7 +660,9 @@ class WxrImporter:
                 continue
             self.post_pks[item.post_id] = post.pk
             with_comments.append((post.pk, item))
+        self._store_fingerprints()
         self._import_comments(with_comments)
+        self._store_fingerprints()
 
     def _save_post(self, item: wxr.Item, post: Post | None) -> Post | None:
         status = _POST_STATUSES.get(item.status)
@@ -650,6 +695,10 @@ class WxrImporter:
             "featured_image_id": thumbnail.pk if thumbnail else None,
         }
         categories, tags = self._terms_for(item)
+        fingerprint = _fingerprint({**values, "categories": sorted(categories), "tags": sorted(tags)})
+        if self._unchanged_since_last_import(ImportedItem.Kind.POST, item.post_id, fingerprint) and post is not None:
+            self.report.count("posts", "unchanged")
+            return post
         if post is None:
             post = Post(**values, legacy_id=item.post_id)
             post.save()
@@ -721,6 +770,7 @@ class WxrImporter:
             comment.legacy_id: comment
             for comment in Comment.objects.filter(legacy_id__in=legacy_ids).select_related("parent")
         }
+        self._load_fingerprints(ImportedItem.Kind.COMMENT, existing)
         in_file = {comment.legacy_id: (post_pk, item, comment) for post_pk, item, comment in records}
         # Parents outside this batch but already in the database (an earlier import, or an earlier batch).
         outside = {c.parent for _, _, c in records if c.parent and c.parent not in in_file}
@@ -748,6 +798,10 @@ class WxrImporter:
                     parent_id = None
             parent_of[record.legacy_id] = parent_id
             comment = existing.get(record.legacy_id)
+            fingerprint = _fingerprint({**values, "parent": parent_id})
+            if self._unchanged_since_last_import(ImportedItem.Kind.COMMENT, record.legacy_id, fingerprint) and comment:
+                self.report.count("comments", "unchanged")
+                continue
             if comment is None:
                 new[record.legacy_id] = Comment(
                     **values, body_html=render_comment(record.content), legacy_id=record.legacy_id, thread_path="~"
@@ -861,6 +915,7 @@ class WxrImporter:
     def _import_pages(self) -> None:
         items = {item.post_id: item for item in self.pages}
         existing = {page.legacy_id: page for page in Page.objects.filter(legacy_id__in=list(items))}
+        self._load_fingerprints(ImportedItem.Kind.PAGE, existing)
         saved: dict[int, Page] = {}
 
         def ensure(legacy_id: int, chain: tuple[int, ...] = ()) -> Page | None:
@@ -887,6 +942,7 @@ class WxrImporter:
 
         for legacy_id in items:
             ensure(legacy_id)
+        self._store_fingerprints()
 
     def _save_page(self, item: wxr.Item, page: Page | None, parent: Page | None) -> Page:
         base_slug = (item.post_name or slugify(item.title, allow_unicode=True) or f"page-{item.post_id}")[:200]
@@ -906,6 +962,10 @@ class WxrImporter:
             "author": self._user_for(item.creator),
             "created_at": self._post_date(item),
         }
+        fingerprint = _fingerprint(values)
+        if self._unchanged_since_last_import(ImportedItem.Kind.PAGE, item.post_id, fingerprint) and page is not None:
+            self.report.count("pages", "unchanged")
+            return page
         return self._save(page, Page, values, "pages", legacy_id=item.post_id)
 
     # Files written during a run that did not commit

@@ -1,4 +1,4 @@
-"""A record of each WordPress import started from the admin: who, which file, and what it did."""
+"""Records of WordPress imports: each run started from the admin, and what each import last wrote."""
 
 from django.conf import settings
 from django.db import models
@@ -36,3 +36,28 @@ class ImportRun(models.Model):
 
     def get_report(self) -> ImportReport:
         return ImportReport.from_dict(self.report or {})
+
+
+class ImportedItem(models.Model):
+    """A fingerprint of what the last import wrote for one WordPress post, page or comment.
+
+    A later import of an unchanged item leaves it alone, so edits and moderation done here since the
+    first import survive importing the same (or a newer) export again; an item changed in WordPress
+    is updated.
+    """
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        PAGE = "page", "Page"
+        COMMENT = "comment", "Comment"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    legacy_id = models.BigIntegerField(help_text="The WordPress ID.")
+    fingerprint = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "legacy_id"], name="imported_item_unique")]
+
+    def __str__(self):
+        return f"WordPress {self.kind} {self.legacy_id}"

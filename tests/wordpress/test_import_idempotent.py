@@ -159,3 +159,35 @@ def test_comment_statuses_types_and_authors_are_kept(wxr):
         "192.0.2.7",
     )
     assert ann.created_at.isoformat() == "2024-05-02T09:00:00+00:00"
+
+
+def test_edits_and_moderation_made_here_survive_importing_the_same_export(wxr):
+    export = wxr.write(
+        wxr.item(10, "Typo in titel", slug="typo", comments=(wxr.comment(100), wxr.comment(101))),
+        wxr.item(12, "About", post_type="page", slug="about"),
+    )
+    import_wxr(source=export)
+    post = Post.objects.get(legacy_id=10)
+    post.title = "Typo in title"
+    post.save()
+    Comment.objects.filter(legacy_id=101).update(status=Comment.Status.SPAM)
+    Page.objects.filter(legacy_id=12).update(title="About this blog")
+
+    report = import_wxr(source=export)
+
+    assert report.total_changes == 0
+    assert Post.objects.get(legacy_id=10).title == "Typo in title"
+    assert Comment.objects.get(legacy_id=101).status == Comment.Status.SPAM
+    assert Page.objects.get(legacy_id=12).title == "About this blog"
+
+
+def test_a_change_made_in_wordpress_wins_over_a_local_edit(wxr):
+    import_wxr(source=wxr.write(wxr.item(10, "First", slug="first", content="Old text.")))
+    Post.objects.filter(legacy_id=10).update(title="Edited here")
+
+    report = import_wxr(source=wxr.write(wxr.item(10, "First", slug="first", content="New text from WordPress.")))
+
+    post = Post.objects.get(legacy_id=10)
+    assert report.counts["posts"] == {"updated": 1}
+    assert "New text from WordPress." in post.body
+    assert post.title == "First"  # the whole item is taken from the newer export
