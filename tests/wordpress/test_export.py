@@ -403,8 +403,12 @@ def thread_order(slug: str) -> list[str]:
 
 
 def empty_the_site() -> None:
+    """As a fresh database: no content, no users, and no record of earlier imports."""
+    from django.apps import apps
     from django.contrib.auth import get_user_model
 
+    for model in apps.get_app_config("wordpress").get_models():
+        model.objects.all().delete()
     Comment.objects.all().delete()
     Post.objects.all().delete()
     Page.objects.filter(parent__isnull=True).delete()
