@@ -1,6 +1,7 @@
 """Importing WordPress's public theme test data: real WordPress.com output, counted in its README."""
 
 import re
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from accounts.roles import AUTHOR
 from comments.models import Comment, DiscussionSettings
 from posts.models import Category, Image, Page, Post, Tag
 from tests.wordpress.conftest import THEME_TEST_DATA
+from wordpress import wxr
 from wordpress.services import import_wxr
 
 TEMPLATE_COMMENTS = 1148  # the post "Template: Comments", with the 10-deep thread
@@ -21,6 +23,23 @@ class ThemeTestDataImport(TestCase):
     def setUpTestData(cls):
         assert THEME_TEST_DATA.is_file(), f"{THEME_TEST_DATA} is missing: check out ../shared beside the project"
         cls.report = import_wxr(source=THEME_TEST_DATA)
+
+    def test_the_reader_finds_what_the_readme_counts(self):
+        types, comments, replies, terms, authors = Counter(), Counter(), 0, defaultdict(set), 0
+        with THEME_TEST_DATA.open("rb") as source:
+            for record in wxr.read(source):
+                if isinstance(record, wxr.Item):
+                    types[record.post_type] += 1
+                    comments.update(comment.type or "comment" for comment in record.comments)
+                    replies += sum(1 for comment in record.comments if comment.parent)
+                elif isinstance(record, wxr.Term):
+                    terms[record.taxonomy].add(record.slug)  # category "6-1" is declared twice
+                elif isinstance(record, wxr.Author):
+                    authors += 1
+        assert types == {"post": 58, "page": 21, "attachment": 37, "nav_menu_item": 70}
+        assert comments == {"comment": 29, "pingback": 2, "trackback": 2}
+        assert replies == 10
+        assert (len(terms["category"]), len(terms["post_tag"]), authors) == (68, 110, 2)
 
     def test_every_post_is_imported_with_its_status(self):
         assert Post.objects.count() == 58
