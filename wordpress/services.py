@@ -49,7 +49,7 @@ def import_wxr(
             try:
                 source = stack.enter_context(open(source, "rb"))  # noqa: SIM115
             except OSError as error:
-                raise WxrError(f"Cannot read {source}: {error.strerror}.") from error
+                raise WxrError(f"Cannot open the file ({error.strerror}).") from error
         return importer.run(source)
 
 

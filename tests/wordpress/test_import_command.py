@@ -68,7 +68,7 @@ def test_no_progress_bar_when_output_is_not_a_terminal(wxr):
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match=r"nowhere\.xml: Cannot read .*No such file or directory"):
+    with pytest.raises(CommandError, match=r"nowhere\.xml: Cannot open the file \(No such file or directory\)"):
         run(tmp_path / "nowhere.xml")
 
 
