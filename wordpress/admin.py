@@ -66,7 +66,7 @@ class ImportForm(forms.Form):
 class ImportRunAdmin(admin.ModelAdmin):
     """The history of imports, and the upload form as its "add" page. Runs are read-only records."""
 
-    list_display = ["started_at", "file_name", "mode", "status_badge", "started_by", "changes"]
+    list_display = ["started_at", "file_name", "outcome", "started_by", "changes"]
     list_display_links = ["started_at", "file_name"]
     list_filter = ["status", "dry_run"]
     search_fields = ["file_name"]
@@ -99,13 +99,9 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     # The list ------------------------------------------------------------------------------------
 
-    @admin.display(description="Mode", ordering="dry_run")
-    def mode(self, run):
-        return "Dry run" if run.dry_run else "Import"
-
     @admin.display(description="Status", ordering="status")
-    def status_badge(self, run):
-        return run.get_status_display()
+    def outcome(self, run):
+        return f"{run.get_status_display()} (dry run)" if run.dry_run else run.get_status_display()
 
     @admin.display(description="What it did")
     def changes(self, run):

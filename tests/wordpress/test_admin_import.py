@@ -180,12 +180,14 @@ def test_importing_the_same_file_again_changes_nothing(admin_client):
 def test_history_lists_every_run_with_its_outcome(admin_client):
     admin_client.post(UPLOAD, {"file": wxr_file(name="first.xml")})
     admin_client.post(UPLOAD, {"file": wxr_file("<rss><channel>", name="broken.xml")})
+    admin_client.post(UPLOAD, {"file": wxr_file(name="tried.xml"), "dry_run": "on"})
 
     text = text_of(admin_client.get(HISTORY))
 
     assert "Import from WordPress" in text
-    assert "first.xml Import Succeeded administrator 1 posts created, 1 pages created, 2 comments created" in text
-    assert "broken.xml Import Failed administrator" in text
+    assert "first.xml Succeeded administrator 1 posts created, 1 pages created, 2 comments created" in text
+    assert "broken.xml Failed administrator" in text
+    assert "tried.xml Succeeded (dry run) administrator No changes" in text
 
 
 def test_a_run_page_is_a_read_only_record(admin_client):
