@@ -154,3 +154,27 @@ def test_a_file_that_is_not_an_image_is_reported_not_fatal(wxr, uploads):
     assert Post.objects.filter(legacy_id=30).exists()
     assert report.counts["images"] == {"skipped": 1}
     assert any(note.startswith("2024/05/song.mp3: not imported") for note in report.notes)
+
+
+def test_wordpress_com_file_urls_are_rewritten_too(wxr, uploads):
+    wpcom = "https://oldblog.files.wordpress.com/2024/05/x.jpg"
+    export = wxr.write(
+        wxr.item(
+            20,
+            "x",
+            post_type="attachment",
+            status="inherit",
+            attachment_url=wpcom,
+            meta={"_wp_attached_file": "2024/05/x.jpg"},
+        ),
+        wxr.item(
+            30, "On WordPress.com", content=f'<a href="{wpcom}"><img src="{wpcom}?w=604&amp;h=400" alt="Red" /></a>'
+        ),
+    )
+
+    import_wxr(source=export, uploads_dir=uploads)
+
+    image = Image.objects.get(legacy_id=20)
+    body = Post.objects.get(legacy_id=30).body
+    assert "files.wordpress.com" not in body
+    assert body.count(image.file.url) == 2
