@@ -72,6 +72,7 @@ class ThreadNode:
     can_reply: bool = True
     is_held: bool = False
     can_change: bool = False
+    depth: int = 1  # where it is shown: replies deeper than the thread depth are shown at that depth
 
 
 @dataclass
@@ -120,6 +121,7 @@ def load_discussion(*, post: Post, request=None, page: int | None = None, reply_
     now = timezone.now()
     by_pk: dict[int, ThreadNode] = {}
     roots: list[ThreadNode] = []
+    shown_in: dict[int, list[ThreadNode]] = {}  # the list each shown comment sits in
     max_depth = max(discussion_settings.thread_depth, 1)
     for comment in comments:
         comment.post = post  # the template builds links from it; never a query per comment
@@ -131,12 +133,20 @@ def load_discussion(*, post: Post, request=None, page: int | None = None, reply_
             is_held=comment.status != Comment.Status.APPROVED,
             can_change=_may_change(comment, user=user, own_ids=own_ids, settings=discussion_settings, now=now),
         )
-        by_pk[comment.pk] = node
         if comment.parent_id is None:
-            roots.append(node)
+            siblings = roots
         elif comment.parent_id in by_pk:
-            by_pk[comment.parent_id].children.append(node)
-        # A reply whose parent is not shown (held, trashed) is not shown either.
+            parent = by_pk[comment.parent_id]
+            if parent.depth < max_depth:
+                siblings, node.depth = parent.children, parent.depth + 1
+            else:
+                # Like WordPress: past the thread depth, replies follow their parent at its level, in order.
+                siblings, node.depth = shown_in[parent.comment.pk], parent.depth
+        else:
+            continue  # a reply whose parent is not shown (held, trashed) is not shown either
+        siblings.append(node)
+        by_pk[comment.pk] = node
+        shown_in[comment.pk] = siblings
     roots = _prune_removed(roots)
     if discussion_settings.comment_order == DiscussionSettings.Order.NEWEST_FIRST:
         roots.reverse()

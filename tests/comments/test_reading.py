@@ -203,6 +203,21 @@ def test_depth_is_a_setting(client):
     assert f"?replytocom={reply.pk}#respond" not in html
 
 
+def test_replies_deeper_than_the_setting_follow_their_parent_at_the_deepest_level(client):
+    configure(thread_depth=3)
+    post = PostFactory()
+    top, reply, third, fourth, fifth = chain(post, 5)  # imported threads can be deeper than the setting
+    later = CommentFactory(post=post)
+
+    html = page(client, post)
+
+    assert comment_ids(html) == [top.pk, reply.pk, third.pk, fourth.pk, fifth.pk, later.pk]
+    levels = dict(re.findall(r'<li id="comment-(\d+)" class="comment depth-(\d+)', html))
+    assert [levels[str(c.pk)] for c in (top, reply, third, fourth, fifth, later)] == ["1", "2", "3", "3", "3", "1"]
+    top_item = html[html.index(f'id="comment-{top.pk}"') : html.index(f'id="comment-{later.pk}"')]
+    assert top_item.count('<ol class="children">') == 2
+
+
 def test_oldest_first_by_default_and_newest_first_as_a_setting(client):
     post = PostFactory()
     older = CommentFactory(post=post, created_at=timezone.now() - datetime.timedelta(hours=2))

@@ -98,7 +98,12 @@ class ThemeTestDataImport(TestCase):
         # Every reply is shown in thread order, under its WordPress anchor …
         anchors = [int(number) for number in re.findall(r'<li id="comment-(\d+)"', html)]
         assert [number for number in anchors if number in DEEP_THREAD] == DEEP_THREAD
-        assert 'class="comment depth-10' in html
+        # … nested five levels deep; the replies below level five follow their parent at that level, as on WordPress.
+        assert 'class="comment depth-5' in html
+        assert 'class="comment depth-6' not in html
+        levels = [int(level) for level in re.findall(r'<li id="comment-\d+" class="comment depth-(\d+)', html)]
+        deep_levels = [level for number, level in zip(anchors, levels, strict=True) if number in DEEP_THREAD]
+        assert deep_levels == [1, 2, 3, 4, 5, 5, 5, 5, 5, 5]
         # … and readers may reply only above the configured depth.
         replyable = {
             comment.legacy_id
