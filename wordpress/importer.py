@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -171,6 +172,26 @@ def _set_thread_positions(rows: list[tuple[int, int | None, str, int]]) -> None:
             cursor.execute(sql, [value for row in batch for value in row])
 
 
+def reserve_ids_up_to(model, highest: int | None) -> None:
+    """Move the model's id counter past `highest`, so the next row created gets a larger id."""
+    if not highest:
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST(%s, (SELECT COALESCE(MAX(id), 1) FROM {table})))",
+                [table, highest],
+            )
+        elif connection.vendor == "sqlite":  # Django's SQLite ids are AUTOINCREMENT: the counter is sqlite_sequence
+            cursor.execute("UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [highest, table])
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT %s, %s WHERE NOT EXISTS "
+                "(SELECT 1 FROM sqlite_sequence WHERE name = %s)",
+                [table, highest, table],
+            )
+
+
 class WxrImporter:
     """One import run. Use ``import_wxr`` in ``wordpress.services`` rather than this class directly."""
 
@@ -216,6 +237,11 @@ class WxrImporter:
                 self._import(source, scan)
                 if self.report.dry_run:
                     transaction.set_rollback(True)
+                else:
+                    # After this, ids given to new posts and comments never equal a WordPress id, so a new
+                    # comment's #comment-ID anchor (or a new post's /?p=ID) can't clash with an imported one.
+                    for model in (Post, Comment):
+                        reserve_ids_up_to(model, model.objects.aggregate(highest=Max("legacy_id"))["highest"])
         except BaseException:
             self._delete_stored_files()
             raise
