@@ -122,7 +122,7 @@ def test_upload_page_states_the_size_limit_and_the_command_for_bigger_files(admi
 
     text = text_of(page)
     assert page.status_code == 200
-    assert "Files up to 50 MB." in text
+    assert "Files up to 10 MB." in text
     assert "python manage.py import_wxr export.xml --uploads wp-content/uploads" in text
     assert "Dry run: only report what the import would do" in text
 
