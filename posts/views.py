@@ -114,7 +114,8 @@ def search(request, page: int | None):
 
 def parse_id(raw: str) -> int:
     """An ID from a query string; anything that cannot be a database ID is a 404, never a 500."""
-    if not raw.isdigit() or not 0 < int(raw) <= LARGEST_ID:
+    # ASCII only: str.isdigit() also accepts "²" and "①", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= LARGEST_ID:
         raise Http404("Not an ID.")
     return int(raw)
 
