@@ -103,7 +103,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return session
 
     def list_apps(self, request, provider=None, client_id=None):
-        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        # Credentials come from the environment only: a "Social application" row added in the admin as well
+        # would give allauth two apps for one provider (MultipleObjectsReturned on every login).
+        apps = [app for app in super().list_apps(request, provider=provider, client_id=client_id) if app.pk is None]
         if simulation.is_enabled():
             return apps
         # Belt and braces: simulated apps never work outside development, whatever the settings say.
