@@ -27,7 +27,7 @@ def account_data(*, user) -> dict:
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
-    comments = _comment_model().objects.filter(user=user).select_related("post").order_by("created_at", "pk")
+    comments = _comment_model().objects.filter(user=user).select_related("post", "page").order_by("created_at", "pk")
     return {
         "account": {
             "username": user.get_username(),
@@ -52,7 +52,8 @@ def account_data(*, user) -> dict:
         ],
         "comments": [
             {
-                "post": comment.post.title,
+                "post": comment.post.title if comment.post_id else None,
+                "page": comment.page.title if comment.page_id else None,
                 "url": comment.get_absolute_url(),
                 "created_at": comment.created_at.isoformat(),
                 "status": comment.status,

@@ -111,7 +111,8 @@ def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) ->
         while attach_to.depth >= max_depth and attach_to.parent_id:
             attach_to = attach_to.parent
         reply = Comment(
-            post=parent.post,
+            post_id=parent.post_id,
+            page_id=parent.page_id,
             parent=attach_to,
             user=user,
             author_name=user.get_full_name() or user.get_username(),

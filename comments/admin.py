@@ -27,7 +27,7 @@ from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
 logger = logging.getLogger(__name__)
 
 STATUS_PARAMETER = "comment_status"
-POST_LOOKUPS = ("post__id__exact",)
+POST_LOOKUPS = ("post__id__exact", "page__id__exact")
 # Like WordPress, "All" is the live discussion: spam and trash have their own tabs.
 LIVE_STATUSES = (Comment.Status.APPROVED, Comment.Status.PENDING)
 
@@ -68,6 +68,23 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status__in=LIVE_STATUSES)
 
 
+class DiscussionFilter(admin.SimpleListFilter):
+    """Comments under posts, or under static pages."""
+
+    title = "in response to"
+    parameter_name = "on"
+
+    def lookups(self, request, model_admin):
+        return [("posts", "Posts"), ("pages", "Pages")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "posts":
+            return queryset.filter(post__isnull=False)
+        if self.value() == "pages":
+            return queryset.filter(page__isnull=False)
+        return queryset
+
+
 _TAB_ORDER = [
     (Comment.Status.PENDING, "Pending"),
     (Comment.Status.APPROVED, "Approved"),
@@ -80,7 +97,7 @@ def _bulk(action: actions.Action, done: str):
     """An admin action that applies a moderation action to the selected comments."""
 
     def run(modeladmin, request, queryset):
-        changed = actions.moderate(comments=queryset.select_related("post"), action=action)
+        changed = actions.moderate(comments=queryset.select_related("post", "page"), action=action)
         count = len(changed)
         modeladmin.message_user(
             request,
@@ -96,9 +113,9 @@ def _bulk(action: actions.Action, done: str):
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["author_column", "comment_column", "in_response_to", "status", "created_at"]
     list_display_links = ["comment_column"]
-    list_filter = [StatusFilter, "type"]
-    list_select_related = ["post", "parent"]
-    search_fields = ["author_name", "author_email", "body", "ip_address"]
+    list_filter = [StatusFilter, DiscussionFilter, "type"]
+    list_select_related = ["post", "page", "parent"]
+    search_fields = ["author_name", "author_email", "body", "ip_address", "post__title", "page__title"]
     date_hierarchy = "created_at"
     list_per_page = 50
     ordering = ["-created_at", "-pk"]
@@ -169,7 +186,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="In response to", ordering="post__title")
     def in_response_to(self, comment: Comment):
-        post = format_html('<a href="{}">{}</a>', _post_url(comment.post), comment.post.title)
+        target = comment.target
+        post = format_html(
+            '{}<a href="{}">{}</a>', "Page: " if comment.page_id else "", _post_url(target), target.title
+        )
         if not comment.parent_id:
             return post
         parent = format_html(
@@ -179,9 +199,12 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return format_html("{}<br>in reply to {}", post, parent)
 
-    @admin.display(description="Post")
+    @admin.display(description="Post or page")
     def post_link(self, comment: Comment):
-        return format_html('<a href="{}">{}</a>', _post_url(comment.post), comment.post.title)
+        target = comment.target
+        return format_html(
+            '{}<a href="{}">{}</a>', "Page: " if comment.page_id else "", _post_url(target), target.title
+        )
 
     @admin.display(description="In reply to")
     def parent_link(self, comment: Comment):
@@ -277,11 +300,11 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 def _post_url(post) -> str:
-    """The public permalink for a public post, else its admin page (a draft has no public page)."""
+    """The public permalink for a public post or page, else its admin page (a draft has no public page)."""
     try:
         if post.is_public:
             return post.get_absolute_url()
-        return reverse("admin:posts_post_change", args=[post.pk])
+        return reverse(f"admin:posts_{post._meta.model_name}_change", args=[post.pk])
     except NoReverseMatch:
         return "#"
 

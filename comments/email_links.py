@@ -116,7 +116,7 @@ def moderation_link(request: HttpRequest, token: str) -> HttpResponse:
             message="The account this link was sent to may no longer moderate comments.",
             status=403,
         )
-    comment = Comment.objects.select_related("post", "parent").filter(pk=comment_id).first()
+    comment = Comment.objects.select_related("post", "page", "parent").filter(pk=comment_id).first()
     if comment is None or comment.is_removed:
         return _result(
             request,

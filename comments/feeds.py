@@ -1,6 +1,6 @@
 """RSS 2.0 comment feeds, as WordPress serves them: all comments, and one post's comments.
 
-Only ``Comment.objects.public()`` (approved comments on public posts) and never a removed one;
+Only ``Comment.objects.public()`` (approved comments on public posts and published pages) and never a removed one;
 the author's name only, never their email. Links are absolute from SITE_URL, like the emails.
 """
 
@@ -51,7 +51,7 @@ class _CommentFeed(Feed):
 
 
 class LatestCommentsFeed(_CommentFeed):
-    """/comments/feed/: the newest comments on every public post."""
+    """/comments/feed/: the newest comments on every public post and published page."""
 
     def title(self):
         return f"Comments for {settings.SITE_NAME}"
@@ -69,12 +69,12 @@ class LatestCommentsFeed(_CommentFeed):
         return (
             Comment.objects.public()
             .filter(is_removed=False)
-            .select_related("post")
+            .select_related("post", "page")
             .order_by("-created_at", "-pk")[:FEED_LENGTH]
         )
 
     def item_title(self, comment: Comment) -> str:
-        return f"Comment on {comment.post.title} by {comment.author_name}"
+        return f"Comment on {comment.target.title} by {comment.author_name}"
 
 
 class PostCommentsFeed(_CommentFeed):

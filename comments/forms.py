@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
-from posts.models import Post
+from posts.models import Page, Post
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525  # WordPress's limit for comment_content
@@ -31,9 +31,13 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
-def issue_timestamp(post: Post) -> str:
-    """A signed "this form was shown for this post at this time" token."""
-    return signing.dumps({"post": post.pk, "at": time.time()}, salt=TIMESTAMP_SALT)
+def _target_key(target: Post | Page) -> str:
+    return "page" if isinstance(target, Page) else "post"
+
+
+def issue_timestamp(target: Post | Page) -> str:
+    """A signed "this form was shown for this post (or page) at this time" token."""
+    return signing.dumps({_target_key(target): target.pk, "at": time.time()}, salt=TIMESTAMP_SALT)
 
 
 class CommentBodyForm(forms.Form):
@@ -101,20 +105,23 @@ class CommentForm(CommentBodyForm):
 
     IDENTITY_FIELDS = ("name", "email", "url", "save_details")
 
-    def __init__(self, *args, post: Post, user=None, **kwargs):
+    def __init__(self, *args, target: Post | Page, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.post = post
+        self.target = target
         self.signed_in = bool(user is not None and user.is_authenticated)
         if self.signed_in:
             for name in self.IDENTITY_FIELDS:
                 del self.fields[name]
+        if isinstance(target, Page):
+            # Thread subscriptions are kept per post; a page's discussion offers no "new comments" email.
+            del self.fields["notify_comments"]
         if not self.is_bound:
-            self.initial.setdefault("timestamp", issue_timestamp(post))
+            self.initial.setdefault("timestamp", issue_timestamp(target))
 
     @property
     def fresh_timestamp(self) -> str:
         """A new token for a re-shown form, so the reader's next attempt is timed from now."""
-        return issue_timestamp(self.post)
+        return issue_timestamp(self.target)
 
     def clean_parent(self) -> int | None:
         raw = (self.cleaned_data.get("parent") or "").strip()
@@ -156,7 +163,7 @@ class CommentForm(CommentBodyForm):
             raise forms.ValidationError(
                 "The form was incomplete. Your comment is still here: please post it again.", code="bad_timestamp"
             ) from error
-        if not isinstance(payload, dict) or payload.get("post") != self.post.pk:
+        if not isinstance(payload, dict) or payload.get(_target_key(self.target)) != self.target.pk:
             raise forms.ValidationError(
                 "The form belongs to another post. Your comment is still here: please post it again.",
                 code="bad_timestamp",

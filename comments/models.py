@@ -1,4 +1,4 @@
-"""Threaded comments under posts, their moderation settings and email subscriptions."""
+"""Threaded comments under posts and static pages, their moderation settings and email subscriptions."""
 
 import hashlib
 from datetime import timedelta
@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from posts.models import Post
+from posts.models import Page, Post
 
 from .rendering import render_comment
 
@@ -22,10 +22,24 @@ def _base36(number: int, width: int) -> str:
     return out.rjust(width, "0")
 
 
+def target_lookup(target: "Post | Page") -> dict:
+    """The filter that selects the comments of one discussion: a post's or a static page's."""
+    if isinstance(target, Page):
+        return {"page": target}
+    return {"post": target}
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self):
-        """The one rule for what readers see: approved comments on public posts."""
-        return self.filter(status=Comment.Status.APPROVED, post__in=Post.objects.published())
+        """The one rule for what readers see: approved comments on public posts and published pages."""
+        return self.filter(
+            Q(post__in=Post.objects.published()) | Q(page__in=Page.objects.published()),
+            status=Comment.Status.APPROVED,
+        )
+
+    def on(self, target: "Post | Page"):
+        """The comments of one discussion (a post's or a page's)."""
+        return self.filter(**target_lookup(target))
 
     def visible_to_reader(self, *, user=None, own_comment_ids=()):
         """Public comments plus the reader's own held ones (by account or remembered in their session)."""
@@ -41,7 +55,7 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    """One reader's contribution to a post's discussion; replies point to their parent."""
+    """One reader's contribution to the discussion of a post or a static page; replies point to their parent."""
 
     class Status(models.TextChoices):
         APPROVED = "approved", "Approved"
@@ -54,7 +68,9 @@ class Comment(models.Model):
         PINGBACK = "pingback", "Pingback"
         TRACKBACK = "trackback", "Trackback"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    # Exactly one of post and page is set (a database constraint): the discussion the comment belongs to.
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
@@ -88,11 +104,19 @@ class Comment(models.Model):
         permissions = [("moderate_comment", "Can moderate comments")]
         indexes = [
             models.Index(fields=["post", "status", "thread_path"], name="comment_thread_idx"),
+            models.Index(fields=["page", "status", "thread_path"], name="comment_page_thread_idx"),
             models.Index(fields=["status", "created_at"], name="comment_status_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, page__isnull=True) | Q(post__isnull=True, page__isnull=False),
+                name="comment_on_post_or_page",
+                violation_error_message="A comment belongs to exactly one post or one page.",
+            )
         ]
 
     def __str__(self):
-        return f"{self.author_name} on {self.post}"
+        return f"{self.author_name} on {self.target}"
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
@@ -110,7 +134,28 @@ class Comment(models.Model):
             Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path, depth=self.depth)
 
     def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#{self.anchor}"
+        return f"{self.target.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def target(self) -> "Post | Page":
+        """What the comment is under: its post, or its static page."""
+        return self.page if self.page_id else self.post
+
+    @target.setter
+    def target(self, value: "Post | Page") -> None:
+        if isinstance(value, Page):
+            self.page, self.post = value, None
+        else:
+            self.post, self.page = value, None
+
+    @property
+    def target_id(self) -> tuple[str, int | None]:
+        """("post", pk) or ("page", pk): compares the discussions of two comments without a query."""
+        return ("page", self.page_id) if self.page_id else ("post", self.post_id)
+
+    def same_discussion(self, target: "Post | Page") -> bool:
+        kind = "page" if isinstance(target, Page) else "post"
+        return self.target_id == (kind, target.pk)
 
     def thread_segment(self) -> str:
         """This comment's sortable piece of the path: creation time, then primary key, in fixed-width base 36."""
@@ -260,12 +305,14 @@ class DiscussionSettings(models.Model):
     def __str__(self):
         return "Discussion settings"
 
-    def comments_open_for(self, post: Post) -> bool:
-        """Open when the post is public, allows comments and is not older than the closing age."""
-        if not post.comments_open or not post.is_public:
+    def comments_open_for(self, target: "Post | Page") -> bool:
+        """Open when the post or page is public, allows comments and is not older than the closing age."""
+        if not target.comments_open or not target.is_public:
             return False
         if self.close_after_days:
-            return post.published_at >= timezone.now() - timedelta(days=self.close_after_days)
+            # A page has no publish date; its creation date stands in, as WordPress uses post_date for both.
+            since = target.created_at if isinstance(target, Page) else target.published_at
+            return since >= timezone.now() - timedelta(days=self.close_after_days)
         return True
 
     @classmethod

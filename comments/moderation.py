@@ -1,7 +1,7 @@
 """Decide the status of a new or edited comment with WordPress's rules, applied in order.
 
 1. disallowed words in body, name, email, URL, IP or user agent → trash (even for trusted people);
-2. editors (``comments.moderate_comment``) and the post's author → approved;
+2. editors (``comments.moderate_comment``) and the author of the post (or page) → approved;
 3. a configured spam checker says spam → spam;
 4. "comment must be manually approved" → pending;
 5. "author must have a previously approved comment" and this is their first → pending;
@@ -73,7 +73,7 @@ def is_trusted(comment: Comment) -> bool:
     user = comment.user
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.pk == comment.post.author_id or user.has_perm("comments.moderate_comment")
+    return user.pk == comment.target.author_id or user.has_perm("comments.moderate_comment")
 
 
 def has_approved_comment(comment: Comment) -> bool:

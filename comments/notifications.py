@@ -4,7 +4,7 @@ Who hears what:
 
 - moderators (superusers and holders of ``comments.moderate_comment``), when a comment waits:
   signed one-click approve / spam / trash links;
-- the post's author, when a comment on their post is approved (setting ``notify_post_author``),
+- the post's (or page's) author, when a comment on their post is approved (setting ``notify_post_author``),
   never about their own comment;
 - confirmed subscribers of the thread, when a comment is approved, never about their own comment;
 - confirmed new-post subscribers, once, when a post becomes public (``PostAnnouncement``);
@@ -163,12 +163,12 @@ def comment_posted(comment: Comment, *, notify_comments: bool = False, notify_po
     that changed its visibility (an edit held again asks the moderators again; an edit that became
     visible is announced). An approved comment edited in place is not passed here, so not re-announced.
     """
-    comment = Comment.objects.select_related("post__author", "user").filter(pk=comment.pk).first()
+    comment = Comment.objects.select_related("post__author", "page__author", "user").filter(pk=comment.pk).first()
     if comment is None:
         return
     if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
         # A comment that went to spam or trash must not make us mail the address it typed.
-        if notify_comments:
+        if notify_comments and comment.post_id:
             _subscribe(comment, kind=Subscription.Kind.COMMENTS, post=comment.post)
         if notify_posts:
             _subscribe(comment, kind=Subscription.Kind.POSTS, post=None)
@@ -181,7 +181,7 @@ def comment_posted(comment: Comment, *, notify_comments: bool = False, notify_po
 @_never_raise
 def comments_approved(comment_ids: list[int]) -> None:
     """Moderators approved held comments: the post's author and the thread's subscribers hear now."""
-    for comment in Comment.objects.select_related("post__author", "user").filter(
+    for comment in Comment.objects.select_related("post__author", "page__author", "user").filter(
         pk__in=comment_ids, status=Comment.Status.APPROVED
     ):
         _announce_comment(comment)
@@ -263,7 +263,8 @@ def _ask_moderators(comment: Comment) -> None:
     waiting = Comment.objects.filter(status=Comment.Status.PENDING).count()
     context = {
         "comment": comment,
-        "post": comment.post,
+        "post": comment.target,
+        "target_noun": "page" if comment.page_id else "post",
         "comment_url": absolute_url(comment.get_absolute_url()),
         "admin_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
         "queue_url": absolute_url(reverse("admin:comments_comment_changelist") + "?comment_status=pending"),
@@ -286,7 +287,7 @@ def _ask_moderators(comment: Comment) -> None:
         letters.append(
             Letter(
                 to=moderator.email,
-                subject=f"Please moderate: “{comment.post.title}”",
+                subject=f"Please moderate: “{comment.target.title}”",
                 template="moderate",
                 context={**context, "links": links, "moderator": moderator},
             )
@@ -295,21 +296,23 @@ def _ask_moderators(comment: Comment) -> None:
 
 
 def _announce_comment(comment: Comment) -> None:
-    """A comment became visible: the post's author (setting) and the thread's subscribers hear of it."""
-    post = comment.post
+    """A comment became visible: the author of the post or page (setting) and the thread's subscribers hear of it."""
+    post = comment.target
     if comment.is_removed or not post.is_public:
         return
     already = {email.lower() for email in (comment.author_email, comment.user.email if comment.user else "") if email}
     context = {
         "comment": comment,
         "post": post,
+        "target_noun": "page" if comment.page_id else "post",
         "comment_url": absolute_url(comment.get_absolute_url()),
         "post_url": absolute_url(post.get_absolute_url()),
     }
     letters = []
-    author = post.author
+    author = post.author  # a page may have none
     if (
         DiscussionSettings.load().notify_post_author
+        and author is not None
         and author.email
         and author.is_active
         and comment.user_id != author.pk
@@ -327,9 +330,12 @@ def _announce_comment(comment: Comment) -> None:
                 },
             )
         )
-    for subscription in Subscription.objects.filter(
-        kind=Subscription.Kind.COMMENTS, post=post, confirmed_at__isnull=False
-    ).order_by("pk"):
+    thread_subscriptions = Subscription.objects.none()
+    if comment.post_id:  # subscriptions to new comments exist for posts only
+        thread_subscriptions = Subscription.objects.filter(
+            kind=Subscription.Kind.COMMENTS, post=post, confirmed_at__isnull=False
+        ).order_by("pk")
+    for subscription in thread_subscriptions:
         if subscription.email.lower() in already:
             continue
         already.add(subscription.email.lower())

@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from posts.models import Post
+from posts.models import Page, Post
 
 from . import notifications
 from .forms import parse_comment_id
-from .models import Comment, DiscussionSettings
+from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import moderate
 from .rendering import render_comment
 
@@ -79,7 +80,7 @@ class ThreadNode:
 class Discussion:
     """Everything the discussion template needs, gathered in a constant number of queries."""
 
-    post: Post
+    target: Post | Page
     settings: DiscussionSettings
     nodes: list[ThreadNode]
     count: int
@@ -106,8 +107,10 @@ def remember_comment(request, comment: Comment) -> None:
     request.session[SESSION_KEY] = ids[-SESSION_LIMIT:]
 
 
-def load_discussion(*, post: Post, request=None, page: int | None = None, reply_to_id: str | None = None) -> Discussion:
-    """The post's thread, nested, for this reader: one query for the settings, one for the comments.
+def load_discussion(
+    *, target: Post | Page, request=None, page: int | None = None, reply_to_id: str | None = None
+) -> Discussion:
+    """The thread of a post or page, nested, for this reader: one query for the settings, one for the comments.
 
     The comments come out of the database in display order (ORDER BY thread_path); nesting is
     rebuilt in Python, so a thread of any size and depth costs the same number of queries.
@@ -116,7 +119,7 @@ def load_discussion(*, post: Post, request=None, page: int | None = None, reply_
     user = getattr(request, "user", None)
     own_ids = set(own_comment_ids(request))
     comments = list(
-        Comment.objects.filter(post=post).visible_to_reader(user=user, own_comment_ids=own_ids).order_by("thread_path")
+        Comment.objects.on(target).visible_to_reader(user=user, own_comment_ids=own_ids).order_by("thread_path")
     )
     now = timezone.now()
     by_pk: dict[int, ThreadNode] = {}
@@ -124,7 +127,7 @@ def load_discussion(*, post: Post, request=None, page: int | None = None, reply_
     shown_in: dict[int, list[ThreadNode]] = {}  # the list each shown comment sits in
     max_depth = max(discussion_settings.thread_depth, 1)
     for comment in comments:
-        comment.post = post  # the template builds links from it; never a query per comment
+        comment.target = target  # the template builds links from it; never a query per comment
         node = ThreadNode(
             comment=comment,
             can_reply=comment.depth < max_depth
@@ -150,7 +153,8 @@ def load_discussion(*, post: Post, request=None, page: int | None = None, reply_
     roots = _prune_removed(roots)
     if discussion_settings.comment_order == DiscussionSettings.Order.NEWEST_FIRST:
         roots.reverse()
-    per_page = discussion_settings.comments_per_page
+    # Static pages show their whole thread: only posts have /comment-page-N/ addresses.
+    per_page = discussion_settings.comments_per_page if isinstance(target, Post) else 0
     page_count = max(math.ceil(len(roots) / per_page), 1) if per_page else 1
     page = min(max(page or 1, 1), page_count)
     if per_page:
@@ -161,11 +165,11 @@ def load_discussion(*, post: Post, request=None, page: int | None = None, reply_
         reply_to = candidate.comment
     count = sum(1 for c in comments if c.status == Comment.Status.APPROVED and not c.is_removed)
     return Discussion(
-        post=post,
+        target=target,
         settings=discussion_settings,
         nodes=roots,
         count=count,
-        is_open=discussion_settings.comments_open_for(post),
+        is_open=discussion_settings.comments_open_for(target),
         page=page,
         page_count=page_count,
         reply_to=reply_to,
@@ -207,7 +211,7 @@ def page_of(comment: Comment, *, discussion: DiscussionSettings) -> int:
     if not per_page:
         return 1
     root_pk = comment.ancestor_pk_at_depth(1)
-    roots = Comment.objects.filter(post_id=comment.post_id, parent__isnull=True)
+    roots = Comment.objects.filter(post_id=comment.post_id, page_id=comment.page_id, parent__isnull=True)
     roots = roots.filter(Q(pk__in=Comment.objects.public().values("pk")) | Q(pk=root_pk))
     root_path = comment.thread_path.split("/")[0]
     if discussion.comment_order == DiscussionSettings.Order.NEWEST_FIRST:
@@ -218,15 +222,28 @@ def page_of(comment: Comment, *, discussion: DiscussionSettings) -> int:
 
 
 def comment_url(comment: Comment, *, discussion: DiscussionSettings) -> str:
-    """The address that shows the comment: its post (or comment page) and its anchor."""
-    post_url = comment.post.get_absolute_url()
-    page = page_of(comment, discussion=discussion)
-    if page > 1:
-        post_url = f"{post_url}comment-page-{page}/"
-    return f"{post_url}#{comment.anchor}"
+    """The address that shows the comment: its post (or comment page) or static page, and its anchor."""
+    url = comment.target.get_absolute_url()
+    if comment.post_id:
+        page = page_of(comment, discussion=discussion)
+        if page > 1:
+            url = f"{url}comment-page-{page}/"
+    return f"{url}#{comment.anchor}"
 
 
 # Posting ------------------------------------------------------------------------------------------
+
+
+def posting_url(target: Post | Page) -> str:
+    """Where the comment form of a post or page is sent."""
+    if isinstance(target, Page):
+        return reverse("comments:page", kwargs={"page_id": target.pk})
+    return reverse("comments:post", kwargs={"post_id": target.pk})
+
+
+def target_noun(target: Post | Page) -> str:
+    """ "post" or "page", for messages that say what a discussion is under."""
+    return "page" if isinstance(target, Page) else "post"
 
 
 def _setting(name: str, default):
@@ -257,15 +274,16 @@ def record_flood(*, user, ip_address: str | None) -> None:
         cache.set_many(dict.fromkeys(flood_keys(user=user, ip_address=ip_address), True), timeout=seconds)
 
 
-def check_duplicate(*, post: Post, body: str, author_name: str, author_email: str, user) -> None:
-    """The same text by the same person on the same post, unless it went to the trash (WordPress's rule)."""
+def check_duplicate(*, target: Post | Page, body: str, author_name: str, author_email: str, user) -> None:
+    """The same text by the same person in the same discussion, unless it went to the trash (WordPress's rule)."""
     same_author = Q(author_name=author_name)
     if author_email:
         same_author |= Q(author_email__iexact=author_email)
     if user is not None and user.is_authenticated:
         same_author |= Q(user=user)
     duplicate = (
-        Comment.objects.filter(post=post, body=body.strip())
+        Comment.objects.on(target)
+        .filter(body=body.strip())
         .filter(same_author)
         .exclude(status=Comment.Status.TRASH)
         .exists()
@@ -274,14 +292,15 @@ def check_duplicate(*, post: Post, body: str, author_name: str, author_email: st
         raise DuplicateComment()
 
 
-def resolve_parent(*, post: Post, parent_id, discussion: DiscussionSettings) -> Comment | None:
+def resolve_parent(*, target: Post | Page, parent_id, discussion: DiscussionSettings) -> Comment | None:
     """The comment being replied to; past the maximum depth, its deepest allowed ancestor (like WordPress)."""
     if parent_id in (None, "", 0, "0"):
         return None
     parent = (
         Comment.objects.public()
-        .filter(post=post, pk=parent_id, is_removed=False)
-        .only("pk", "post_id", "thread_path", "depth", "author_name")
+        .on(target)
+        .filter(pk=parent_id, is_removed=False)
+        .only("pk", "post_id", "page_id", "thread_path", "depth", "author_name")
         .first()
     )
     if parent is None:
@@ -296,7 +315,7 @@ def resolve_parent(*, post: Post, parent_id, discussion: DiscussionSettings) -> 
 
 def post_comment(
     *,
-    post: Post,
+    target: Post | Page,
     parent: Comment | None,
     body: str,
     author_name: str,
@@ -310,22 +329,22 @@ def post_comment(
     notify_comments: bool = False,
     notify_posts: bool = False,
 ) -> Comment:
-    """Check, moderate and save a reader's comment, then tell people about it once it is committed.
+    """Check, moderate and save a reader's comment on a post or page, then tell people once it is committed.
 
     Raises CommentsClosed (403), PostingTooQuickly (429), DuplicateComment (409) or CommentRefused (400).
     """
     discussion = DiscussionSettings.load()
-    if not discussion.comments_open_for(post):
+    if not discussion.comments_open_for(target):
         raise CommentsClosed()
-    if parent is not None and parent.post_id != post.pk:
-        raise CommentRefused("The comment you are replying to belongs to another post.")
+    if parent is not None and not parent.same_discussion(target):
+        raise CommentRefused("The comment you are replying to belongs to another discussion.")
     if user is not None and not user.is_authenticated:
         user = None
     body = body.strip()
-    check_duplicate(post=post, body=body, author_name=author_name, author_email=author_email, user=user)
+    check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
     check_flood(user=user, ip_address=ip_address)
     comment = Comment(
-        post=post,
+        **target_lookup(target),
         parent=parent,
         user=user,
         author_name=author_name.strip()[:245],
@@ -356,7 +375,7 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
     discussion = DiscussionSettings.load()
     if not reader_may_change(comment, request=request, discussion=discussion):
         raise EditWindowClosed("This comment can no longer be edited.")
-    if not discussion.comments_open_for(comment.post):
+    if not discussion.comments_open_for(comment.target):
         raise CommentsClosed()
     comment.body = body.strip()
     comment.body_html = render_comment(comment.body)

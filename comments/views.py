@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from posts.models import Post
+from posts.models import Page, Post
 
 from . import services
 from .forms import LARGEST_ID, CommentBodyForm, CommentForm, parse_comment_id
@@ -33,39 +33,52 @@ def client_ip(request) -> str | None:
         return None
 
 
-def comment_form_page(request, *, post: Post, form, message: str = "", status: int = 400, title: str = ""):
+def comment_form_page(request, *, target: Post | Page, form, message: str = "", status: int = 400, title: str = ""):
     """The themed page that re-shows a refused comment with everything the reader typed."""
     identity = identity_for(request.user) if request.user.is_authenticated else None
     parent_id = parse_comment_id(form.data.get("parent"))
     reply_to = None
     if parent_id is not None:
-        reply_to = Comment.objects.public().filter(post=post, pk=parent_id, is_removed=False).first()
+        reply_to = Comment.objects.public().on(target).filter(pk=parent_id, is_removed=False).first()
     context = {
-        "post": post,
+        # The templates call the discussion's subject "post"; a static page has the same title and URL.
+        "post": target,
+        "form_action": services.posting_url(target),
         "form": form,
         "message": message,
         "title": title or "Your comment could not be posted",
         "identity": identity,
         "reply_to": reply_to,
-        "is_open": DiscussionSettings.load().comments_open_for(post),
+        "is_open": DiscussionSettings.load().comments_open_for(target),
     }
     return render(request, "comments/comment_form_page.html", context, status=status)
 
 
 @require_POST
 def post_comment(request, post_id: int):
-    """The comment form's target: refusals re-show the form (400/403/409/429), success lands on the comment."""
+    """The comment form's target on a post: refusals re-show the form (400/403/409/429), success lands on the comment."""
     if post_id > LARGEST_ID:
         raise Http404("No such post.")
-    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    return _post_comment(request, get_object_or_404(Post.objects.published(), pk=post_id))
+
+
+@require_POST
+def post_page_comment(request, page_id: int):
+    """The same for a static page's discussion: only published pages take comments."""
+    if page_id > LARGEST_ID:
+        raise Http404("No such page.")
+    return _post_comment(request, get_object_or_404(Page.objects.published(), pk=page_id))
+
+
+def _post_comment(request, target: Post | Page):
     discussion = DiscussionSettings.load()
-    form = CommentForm(request.POST, post=post, user=request.user)
-    if not discussion.comments_open_for(post):
+    form = CommentForm(request.POST, target=target, user=request.user)
+    if not discussion.comments_open_for(target):
         return comment_form_page(
-            request, post=post, form=form, message="Comments are closed.", status=403, title="Comments are closed"
+            request, target=target, form=form, message="Comments are closed.", status=403, title="Comments are closed"
         )
     if not form.is_valid():
-        return comment_form_page(request, post=post, form=form, status=400)
+        return comment_form_page(request, target=target, form=form, status=400)
     data = form.cleaned_data
     if request.user.is_authenticated:
         identity = identity_for(request.user)
@@ -78,21 +91,21 @@ def post_comment(request, post_id: int):
     else:
         author = {"author_name": data["name"], "author_email": data["email"], "author_url": data["url"]}
     try:
-        parent = services.resolve_parent(post=post, parent_id=data["parent"], discussion=discussion)
+        parent = services.resolve_parent(target=target, parent_id=data["parent"], discussion=discussion)
         comment = services.post_comment(
-            post=post,
+            target=target,
             parent=parent,
             body=data["comment"],
             user=request.user,
             ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             request=request,
-            notify_comments=data["notify_comments"],
+            notify_comments=data.get("notify_comments", False),
             notify_posts=data["notify_posts"],
             **author,
         )
     except services.CommentRefused as refusal:
-        return comment_form_page(request, post=post, form=form, message=refusal.message, status=refusal.status_code)
+        return comment_form_page(request, target=target, form=form, message=refusal.message, status=refusal.status_code)
     response = HttpResponseRedirect(services.comment_url(comment, discussion=discussion))
     if not request.user.is_authenticated:
         remember_commenter(request, response, data)
@@ -119,7 +132,8 @@ def _own_comment(request, pk: int) -> Comment:
     if pk > LARGEST_ID:
         raise Http404("No such comment.")
     return get_object_or_404(
-        Comment.objects.select_related("post").exclude(status=Comment.Status.TRASH).filter(is_removed=False), pk=pk
+        Comment.objects.select_related("post", "page").exclude(status=Comment.Status.TRASH).filter(is_removed=False),
+        pk=pk,
     )
 
 
@@ -146,7 +160,7 @@ def edit_comment(request, pk: int):
             status = 400
     context = {
         "comment": comment,
-        "post": comment.post,
+        "post": comment.target,
         "form": form,
         "editable_until": comment.editable_until(discussion.edit_window_minutes),
     }
@@ -164,16 +178,16 @@ def delete_comment(request, pk: int):
     if request.method == "POST":
         services.delete_comment(comment=comment, request=request)
         messages.success(request, "Your comment was deleted.")
-        return redirect(f"{comment.post.get_absolute_url()}#comments")
-    return render(request, "comments/comment_delete.html", {"comment": comment, "post": comment.post})
+        return redirect(f"{comment.target.get_absolute_url()}#comments")
+    return render(request, "comments/comment_delete.html", {"comment": comment, "post": comment.target})
 
 
 def _too_late(request, comment: Comment, discussion: DiscussionSettings, message: str):
     context = {
         "comment": comment,
-        "post": comment.post,
+        "post": comment.target,
         "message": message,
         "window": discussion.edit_window_minutes,
-        "public": comment.status == Comment.Status.APPROVED and comment.post.is_public,
+        "public": comment.status == Comment.Status.APPROVED and comment.target.is_public,
     }
     return render(request, "comments/comment_locked.html", context, status=403)

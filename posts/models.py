@@ -261,6 +261,11 @@ class Page(models.Model):
     def get_absolute_url(self):
         return reverse("posts:page", kwargs={"path": self.path})
 
+    @property
+    def is_public(self) -> bool:
+        """The same rule as ``Page.objects.published()``, for one page already in hand."""
+        return self.status == self.Status.PUBLISHED
+
 
 def image_upload_to(instance, filename):
     now = timezone.now()

@@ -52,7 +52,9 @@ class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Comment
 
-    post = factory.SubFactory(PostFactory)
+    # On a post unless a static page is given: CommentFactory(page=about).
+    page = None
+    post = factory.Maybe("page", yes_declaration=None, no_declaration=factory.SubFactory(PostFactory))
     author_name = factory.Sequence(lambda n: f"Reader {n}")
     author_email = factory.LazyAttribute(lambda c: f"{c.author_name.replace(' ', '.').lower()}@example.org")
     body = "Thank you for this summary."

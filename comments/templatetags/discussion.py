@@ -1,18 +1,19 @@
-"""The post page pulls its discussion in through `{% discussion post %}`; lists show counts with `{% comments_link post %}`."""
+"""Post and page templates pull their discussion in through `{% discussion post %}` (or `{% discussion page %}`);
+lists show counts with `{% comments_link post %}`."""
 
 from collections.abc import Iterable
 from urllib.parse import unquote
 
 from django import template
-from django.core.paginator import Page
+from django.core.paginator import Page as ListPage
 from django.db.models import Count, QuerySet
 
-from posts.models import Post
+from posts.models import Page, Post
 
 from ..forms import CommentForm
 from ..identity import identity_for
 from ..models import Comment
-from ..services import load_discussion
+from ..services import load_discussion, posting_url
 from ..views import COMMENTER_COOKIES
 
 register = template.Library()
@@ -24,7 +25,7 @@ def _comment_page(request) -> int | None:
     return page if isinstance(page, int) else None
 
 
-def comment_form_for(post: Post, request, *, reply_to: Comment | None = None) -> CommentForm:
+def comment_form_for(target: Post | Page, request, *, reply_to: Comment | None = None) -> CommentForm:
     """A fresh form for this reader: name, email and website from their cookies when they chose to be remembered."""
     user = getattr(request, "user", None)
     initial = {"parent": reply_to.pk if reply_to else None}
@@ -34,26 +35,32 @@ def comment_form_for(post: Post, request, *, reply_to: Comment | None = None) ->
             initial[field] = unquote(cookies[cookie])
     if any(cookies.get(cookie) for cookie in COMMENTER_COOKIES.values()):
         initial["save_details"] = True
-    return CommentForm(post=post, user=user, initial=initial)
+    return CommentForm(target=target, user=user, initial=initial)
 
 
 @register.inclusion_tag("comments/discussion.html", takes_context=True)
-def discussion(context, post):
-    """The whole discussion under a post: count, thread, pagination and the reply form (or "closed")."""
+def discussion(context, target):
+    """The whole discussion under a post or page: count, thread, pagination and the reply form (or "closed").
+
+    A static page with comments off and no comments shows no discussion at all, as on WordPress.
+    """
     request = context.get("request")
     reply_to_id = request.GET.get("replytocom") if request is not None else None
-    thread = load_discussion(post=post, request=request, page=_comment_page(request), reply_to_id=reply_to_id)
+    thread = load_discussion(target=target, request=request, page=_comment_page(request), reply_to_id=reply_to_id)
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
     return {
-        "post": post,
+        # The templates call the discussion's subject "post"; a static page has the same title and URL.
+        "post": target,
+        "hidden": isinstance(target, Page) and not thread.is_open and not thread.nodes,
         "request": request,
         "discussion": thread,
-        "form": comment_form_for(post, request, reply_to=thread.reply_to) if thread.is_open else None,
+        "form": comment_form_for(target, request, reply_to=thread.reply_to) if thread.is_open else None,
+        "form_action": posting_url(target),
         "reply_to": thread.reply_to,
         "identity": identity_for(user) if signed_in else None,
         "csrf_token": context.get("csrf_token"),
-        "post_url": post.get_absolute_url(),
+        "post_url": target.get_absolute_url(),
     }
 
 
@@ -99,7 +106,7 @@ def _posts_in_context(context) -> list[Post]:
     """Every post in the lists the page is already showing (never triggers a query of its own)."""
     found = []
     for value in context.flatten().values():
-        if isinstance(value, Page):
+        if isinstance(value, ListPage):
             value = value.object_list
         if isinstance(value, QuerySet) and value._result_cache is None:
             continue

@@ -20,7 +20,7 @@ def configure(**changes) -> DiscussionSettings:
 
 def guest_comment(post=None, **overrides) -> Comment:
     values = {
-        "post": post or PostFactory(),
+        "target": post or PostFactory(),
         "parent": None,
         "body": "Interesting trial results.",
         "author_name": "Grace",

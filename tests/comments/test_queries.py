@@ -109,6 +109,6 @@ def test_the_thread_itself_is_a_constant_two_queries(posts, django_assert_num_qu
     _, large = posts
 
     with django_assert_num_queries(2):
-        discussion = load_discussion(post=large)
+        discussion = load_discussion(target=large)
 
     assert discussion.count == Comment.objects.public().filter(post=large).count()
