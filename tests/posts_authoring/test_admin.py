@@ -534,3 +534,21 @@ def test_a_reader_without_a_role_cannot_use_the_admin(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_editor_sees_how_many_posts_each_category_and_tag_has(client, editor):
+    client.force_login(editor)
+    treatment, research = CategoryFactory(name="Treatment"), CategoryFactory(name="Research")
+    rituximab = TagFactory(name="rituximab")
+    for _ in range(3):
+        post = PostFactory()
+        post.categories.add(treatment)
+        post.tags.add(rituximab)
+    PostFactory().categories.add(research)
+
+    categories = client.get(reverse("admin:posts_category_changelist")).content.decode()
+    tags = client.get(reverse("admin:posts_tag_changelist")).content.decode()
+
+    assert re.search(r"Treatment.*?field-post_count\">3<", categories, re.S)
+    assert re.search(r"Research.*?field-post_count\">1<", categories, re.S)
+    assert re.search(r"rituximab.*?field-post_count\">3<", tags, re.S)
