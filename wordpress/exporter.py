@@ -324,7 +324,7 @@ class WxrExporter:
             self._item(out, fields=fields, extra=extra)
             self._count("posts")
 
-    def _comments(self, post: Post) -> list[str]:
+    def _comments(self, post: Post | Page) -> list[str]:
         comments = list(post.comments.all())  # prefetched, in thread order
         by_pk = {comment.pk: comment for comment in comments}
         lines = []
@@ -350,7 +350,13 @@ class WxrExporter:
         return lines
 
     def _pages(self, out: TextIO) -> None:
-        for page in Page.objects.select_related("author", "parent").order_by("path").iterator(chunk_size=200):
+        pages = (
+            Page.objects.select_related("author", "parent")
+            .prefetch_related(Prefetch("comments", Comment.objects.order_by("thread_path")))
+            .order_by("path")
+            .iterator(chunk_size=200)
+        )
+        for page in pages:
             fields = self._common(
                 page,
                 post_type="page",
@@ -368,5 +374,5 @@ class WxrExporter:
             fields["wp:ping_status"] = cdata("closed")
             fields["wp:post_parent"] = str(self._post_id(page.parent)) if page.parent_id else "0"
             fields["wp:menu_order"] = str(page.order)
-            self._item(out, fields=fields)
+            self._item(out, fields=fields, extra=self._comments(page))
             self._count("pages")

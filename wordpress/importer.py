@@ -375,7 +375,7 @@ class WxrImporter:
         if item.comments:
             self.report.note(
                 f"{len(item.comments)} comment(s) on {what} ({item.title or item.post_id!r}) skipped: "
-                "discussions here belong to posts."
+                "discussions belong to posts and pages."
             )
 
     def _tally_comment(self, comment: wxr.WxrComment) -> None:
@@ -685,7 +685,7 @@ class WxrImporter:
                 self._skip_comments(item, f"a skipped post ({item.status})")
                 continue
             self.post_pks[item.post_id] = post.pk
-            with_comments.append((post.pk, item))
+            with_comments.append((("post", post.pk), item))
         self._store_fingerprints()
         self._import_comments(with_comments)
         self._store_fingerprints()
@@ -761,11 +761,13 @@ class WxrImporter:
 
     # Comments
 
-    def _comment_values(self, comment: wxr.WxrComment, post_pk: int) -> dict:
+    def _comment_values(self, comment: wxr.WxrComment, target: tuple[str, int]) -> dict:
         created_at = _parse_gmt(comment.date_gmt) or _parse_local(comment.date) or self.fallback_date
         user = self.user_by_legacy_id.get(comment.user_id) if comment.user_id else None
+        kind, pk = target
         return {
-            "post_id": post_pk,
+            "post_id": pk if kind == "post" else None,
+            "page_id": pk if kind == "page" else None,
             "user_id": user.pk if user is not None else None,
             "author_name": comment.author[:245] or "Anonymous",
             "author_email": comment.author_email[:254],
@@ -777,9 +779,10 @@ class WxrImporter:
             "created_at": created_at,
         }
 
-    def _import_comments(self, posts: list[tuple[int, wxr.Item]]) -> None:
+    def _import_comments(self, items: list[tuple[tuple[str, int], wxr.Item]]) -> None:
+        """Comments of posts or pages, each item given with its target: ("post" or "page", primary key)."""
         records = []
-        for post_pk, item in posts:
+        for target, item in items:
             for comment in item.comments:
                 self._tally_comment(comment)
                 if comment.legacy_id <= 0 or comment.legacy_id in self.seen_comments:
@@ -788,7 +791,7 @@ class WxrImporter:
                     self.report.note(f"A comment on {item.title!r} {problem} in the file; not imported.")
                     continue
                 self.seen_comments.add(comment.legacy_id)
-                records.append((post_pk, item, comment))
+                records.append((target, item, comment))
         if not records:
             return
         legacy_ids = [comment.legacy_id for _, _, comment in records]
@@ -797,7 +800,7 @@ class WxrImporter:
             for comment in Comment.objects.filter(legacy_id__in=legacy_ids).select_related("parent")
         }
         self._load_fingerprints(ImportedItem.Kind.COMMENT, existing)
-        in_file = {comment.legacy_id: (post_pk, item, comment) for post_pk, item, comment in records}
+        in_file = {comment.legacy_id: (target, item, comment) for target, item, comment in records}
         # Parents outside this batch but already in the database (an earlier import, or an earlier batch).
         outside = {c.parent for _, _, c in records if c.parent and c.parent not in in_file}
         known_parents = (
@@ -807,16 +810,16 @@ class WxrImporter:
         new: dict[int, Comment] = {}
         changed: list[Comment] = []
         parent_of: dict[int, int | None] = {}
-        for post_pk, item, record in records:
-            values = self._comment_values(record, post_pk)
+        for target, item, record in records:
+            values = self._comment_values(record, target)
             parent_id = record.parent or None
             if parent_id is not None:
-                parent_post = (
+                parent_target = (
                     in_file[parent_id][0]
                     if parent_id in in_file
-                    else getattr(known_parents.get(parent_id), "post_id", None)
+                    else getattr(known_parents.get(parent_id), "target_id", None)
                 )
-                if parent_post != post_pk or parent_id == record.legacy_id:
+                if parent_target != target or parent_id == record.legacy_id:
                     self.report.note(
                         f"Comment {record.legacy_id} on {item.title!r} replies to comment {parent_id}, which is "
                         "not in the export; it is shown as a top-level comment."
@@ -916,6 +919,8 @@ class WxrImporter:
         plain = [c for c in changed if not getattr(c, "_reparent", False)]
         reparented = [c for c in changed if getattr(c, "_reparent", False)]
         fields = [
+            "post",
+            "page",
             "user",
             "author_name",
             "author_email",
@@ -943,6 +948,7 @@ class WxrImporter:
         existing = {page.legacy_id: page for page in Page.objects.filter(legacy_id__in=list(items))}
         self._load_fingerprints(ImportedItem.Kind.PAGE, existing)
         saved: dict[int, Page] = {}
+        with_comments: list[tuple[tuple[str, int], wxr.Item]] = []
 
         def ensure(legacy_id: int, chain: tuple[int, ...] = ()) -> Page | None:
             if legacy_id in saved:
@@ -962,12 +968,16 @@ class WxrImporter:
                         f"Page {item.title!r}: its parent page {item.parent} is not imported; it is at the top level."
                     )
             page = self._save_page(item, existing.get(legacy_id), parent)
-            self._skip_comments(item, f"the page {item.title!r}")
+            with_comments.append((("page", page.pk), item))
             saved[legacy_id] = page
             return page
 
         for legacy_id in items:
             ensure(legacy_id)
+        self._store_fingerprints()
+        # Pages come last, so every post comment of the file is known by now: page comments follow
+        # the same rules (ids, fingerprints, threading) as the comments of posts.
+        self._import_comments(with_comments)
         self._store_fingerprints()
 
     def _save_page(self, item: wxr.Item, page: Page | None, parent: Page | None) -> Page:

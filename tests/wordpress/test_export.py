@@ -75,7 +75,9 @@ def build_site() -> dict:
         title="Only me", slug="only-me", author=writer, status=Post.Status.PRIVATE, published_at=at(2024, 4, 4)
     )
 
-    about = PageFactory(title="About", slug="about", author=writer, order=1, created_at=at(2023, 1, 1))
+    about = PageFactory(
+        title="About", slug="about", author=writer, order=1, created_at=at(2023, 1, 1), comments_open=True
+    )
     team = PageFactory(title="The team", slug="team", parent=about, author=writer, order=2, created_at=at(2023, 1, 2))
     history = PageFactory(
         title="History", slug="history", parent=team, status=Page.Status.DRAFT, created_at=at(2023, 1, 3)
@@ -105,6 +107,11 @@ def build_site() -> dict:
     )
     ping = CommentFactory(
         post=closed, author_name="Other blog", body="Linked here", type=Comment.Type.PINGBACK, created_at=at(2024, 2, 2)
+    )
+    # The About page has its own small discussion: a question and the author's answer.
+    dana = CommentFactory(page=about, author_name="Dana", body="Who writes this blog?", created_at=at(2023, 2, 1))
+    mira_answers = CommentFactory(
+        page=about, parent=dana, author_name="Mira", body="I do, with two neurologists.", created_at=at(2023, 2, 2)
     )
     return locals()
 
@@ -148,7 +155,7 @@ def test_export_command_writes_a_wxr_file_wordpress_recognises(tmp_path, setting
     channel = root.find("channel")
     assert wp(channel, "wxr_version") == "1.2"
     assert wp(channel, "base_site_url") == "https://ms.example.org"
-    assert "Exported 1 authors, 2 categories, 2 tags, 0 attachments, 6 posts, 7 comments, 3 pages" in out.getvalue()
+    assert "Exported 1 authors, 2 categories, 2 tags, 0 attachments, 6 posts, 9 comments, 3 pages" in out.getvalue()
     assert not (tmp_path / "export.xml.partial").exists()
 
 
@@ -282,6 +289,25 @@ def test_comments_keep_parents_statuses_and_types():
     assert site["ping"].type == "pingback"
 
 
+def test_a_pages_discussion_is_written_inside_the_page_item():
+    site = build_site()
+
+    pages = items(parse(export_text()))
+
+    about = pages["About"]
+    assert wp(about, "post_type") == "page"
+    assert wp(about, "comment_status") == "open"
+    comments = {wp(c, "comment_content"): c for c in about.findall("wp:comment", NS)}
+    assert set(comments) == {"Who writes this blog?", "I do, with two neurologists."}
+    question, answer = comments["Who writes this blog?"], comments["I do, with two neurologists."]
+    assert wp(question, "comment_parent") == "0"
+    assert wp(answer, "comment_parent") == wp(question, "comment_id")
+    assert wp(answer, "comment_approved") == "1"
+    assert pages["The team"].findall("wp:comment", NS) == []
+    assert wp(pages["The team"], "comment_status") == "closed"
+    assert site["dana"].page == site["about"]
+
+
 def test_imported_objects_keep_their_wordpress_ids_and_new_ones_never_collide():
     site = build_site()
     Post.objects.filter(pk=site["published"].pk).update(legacy_id=4242)
@@ -383,16 +409,16 @@ def snapshot() -> dict:
         for post in Post.objects.select_related("author").prefetch_related("categories", "tags")
     }
     comments = {
-        (comment.post.slug, comment.author_name, comment.body): (
+        (comment.post.slug if comment.post_id else f"page:{comment.page.path}", comment.author_name, comment.body): (
             comment.status,
             comment.type,
             comment.created_at,
             comment.depth,
             (comment.parent.author_name, comment.parent.body) if comment.parent_id else None,
         )
-        for comment in Comment.objects.select_related("post", "parent")
+        for comment in Comment.objects.select_related("post", "page", "parent")
     }
-    pages = {page.path: (page.title, page.status, page.order) for page in Page.objects.all()}
+    pages = {page.path: (page.title, page.status, page.order, page.comments_open) for page in Page.objects.all()}
     categories = {category.path: category.name for category in Category.objects.all()}
     tags = {tag.slug: tag.name for tag in Tag.objects.all()}
     return {"posts": posts, "comments": comments, "pages": pages, "categories": categories, "tags": tags}
@@ -434,8 +460,11 @@ def test_round_trip_into_an_empty_site_keeps_posts_comments_threads_and_pages():
     assert after["categories"] == before["categories"]
     assert after["tags"] == before["tags"]
     assert thread_order("rituximab-relapses") == order_before
+    answer = Comment.objects.get(body="I do, with two neurologists.")
+    assert answer.page == Page.objects.get(path="about")
+    assert answer.parent.body == "Who writes this blog?"
     assert report.counts["posts"]["created"] == 6
-    assert report.counts["comments"]["created"] == 7
+    assert report.counts["comments"]["created"] == 9
     assert report.counts["pages"]["created"] == 3
     scheduled = Post.objects.get(slug="coming-soon")
     assert scheduled.is_scheduled

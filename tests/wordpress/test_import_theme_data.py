@@ -66,12 +66,33 @@ class ThemeTestDataImport(TestCase):
     def test_comments_keep_their_types_and_statuses(self):
         assert dict(self.report.comment_types) == {"comment": 29, "pingback": 2, "trackback": 2}
         assert dict(self.report.comment_statuses) == {"approved": 30, "pending": 3}
-        # Five of the 33 are on pages, which have no discussions here: reported as skipped, not lost silently.
-        assert Comment.objects.count() == 28
-        assert self.report.counts["comments"] == {"created": 28, "skipped": 5}
+        # All 33, the five on pages included: the counts match the file's README.
+        assert Comment.objects.count() == 33
+        assert self.report.counts["comments"] == {"created": 33}
+        assert Comment.objects.filter(type=Comment.Type.COMMENT).count() == 29
         assert Comment.objects.filter(type=Comment.Type.PINGBACK).count() == 2
         assert Comment.objects.filter(type=Comment.Type.TRACKBACK).count() == 2
+        assert Comment.objects.filter(status=Comment.Status.APPROVED).count() == 30
+        assert Comment.objects.filter(status=Comment.Status.PENDING).count() == 3
+        assert Comment.objects.filter(parent__isnull=False).count() == 10
         assert Comment.objects.filter(legacy_id__isnull=True).count() == 0
+
+    def test_comments_on_pages_join_the_pages_discussion(self):
+        page = Page.objects.get(legacy_id=155)  # "Page with comments"
+        assert page.comments_open
+        assert sorted(page.comments.values_list("legacy_id", flat=True)) == [167, 168, 169, 1017]
+        reply = Comment.objects.get(legacy_id=1017)
+        assert reply.page == page
+        assert reply.post is None
+        assert reply.parent == Comment.objects.get(legacy_id=168)
+        assert reply.status == Comment.Status.PENDING
+        assert Comment.objects.get(legacy_id=1016).page == Page.objects.get(legacy_id=703)
+
+        html = self.client.get(page.get_absolute_url()).content.decode()
+        assert "3 thoughts on “Page with comments”" in html
+        assert 'id="comment-168"' in html
+        assert 'id="comment-1017"' not in html  # pending: only its author would see it
+        assert "Leave a Reply" in html
 
     def test_pending_comment_stays_pending_and_hidden(self):
         pending = Comment.objects.get(legacy_id=1015)
@@ -87,7 +108,7 @@ class ThemeTestDataImport(TestCase):
         assert thread[0].parent is None
         for parent, reply in zip(thread, thread[1:], strict=False):
             assert reply.parent_id == parent.pk
-        assert Comment.objects.filter(parent__isnull=False).count() == 9  # the file's tenth reply is on a page
+        assert Comment.objects.filter(parent__isnull=False, post__isnull=False).count() == 9  # the tenth is on a page
 
     def test_deep_thread_is_displayed_up_to_the_configured_depth(self):
         settings = DiscussionSettings.load()
