@@ -1,4 +1,4 @@
-"""However long the discussion, the post page costs the same number of queries."""
+"""However long the discussion, the post page (or static page) costs the same number of queries."""
 
 import random
 
@@ -8,15 +8,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, target_lookup
 from comments.rendering import render_comment
-from tests.factories import PostFactory, UserFactory
+from tests.factories import PageFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def bulk_thread(post, size: int, *, max_depth: int = 5, held_every: int = 10) -> list[Comment]:
-    """`size` comments in a nested thread, created level by level with bulk_create (no save() per comment)."""
+    """`size` comments in a nested thread under a post or page, created level by level with bulk_create."""
     rng = random.Random(size)
     body = "A thoughtful comment about https://example.org and *rituximab*."
     body_html = render_comment(body)
@@ -33,7 +33,7 @@ def bulk_thread(post, size: int, *, max_depth: int = 5, held_every: int = 10) ->
             parent = rng.choice(level)
             batch.append(
                 Comment(
-                    post=post,
+                    **target_lookup(post),
                     parent=parent,
                     author_name=f"Reader {len(created) + index}",
                     author_email=f"reader{len(created) + index}@example.org",
@@ -112,3 +112,22 @@ def test_the_thread_itself_is_a_constant_two_queries(posts, django_assert_num_qu
         discussion = load_discussion(target=large)
 
     assert discussion.count == Comment.objects.public().filter(post=large).count()
+
+
+def test_a_static_page_with_ten_or_a_thousand_comments_costs_the_same_queries(django_assert_num_queries):
+    DiscussionSettings.load()
+    small = PageFactory(title="Contact", slug="contact", comments_open=True)
+    large = PageFactory(title="About", slug="about", comments_open=True)
+    bulk_thread(small, 10)
+    bulk_thread(large, 1000)
+    client = Client()
+    client.get(small.get_absolute_url())
+    budget = len(queries_for_page(client, small))
+
+    with django_assert_num_queries(budget):
+        response = client.get(large.get_absolute_url())
+
+    html = response.content.decode()
+    approved = Comment.objects.public().filter(page=large).count()
+    assert f"{approved:,} thoughts on “About”" in html
+    assert html.count('<li id="comment-') == approved

@@ -17,6 +17,9 @@ HOME_QUERIES = 6
 # next post, navigation pages; then the discussion (comments app): its settings, the thread, and the
 # social login providers offered beside the comment form.
 POST_QUERIES = 9
+# A static page: the page (with its author), its subpages, navigation pages; then, when comments are
+# open, the discussion: its settings, the thread, and the login providers beside the form.
+STATIC_PAGE_QUERIES = {"comments off": 5, "comments open": 6}
 
 # Lists: what the front page costs, plus finding the category, tag or author (for a date archive, whether
 # the period has posts); the search needs no count of its own beyond the paginator's.
@@ -79,6 +82,23 @@ def test_post_page_with_its_discussion_runs_a_constant_number_of_queries(client,
     assert html.count('rel="tag"') == size[1]
     assert response.context["previous_post"] is not None
     assert response.context["next_post"] is not None
+
+
+@pytest.mark.parametrize("comments_open", [False, True], ids=["comments off", "comments open"])
+@pytest.mark.parametrize("threads", [1, 20], ids=["short discussion", "long discussion"])
+def test_static_page_runs_a_constant_number_of_queries(client, django_assert_num_queries, comments_open, threads):
+    build_blog(3, 1, 1)
+    about = PageFactory(title="About this blog", slug="about-this-blog", comments_open=comments_open)
+    for _ in range(threads):
+        CommentFactory(page=about, parent=CommentFactory(page=about))
+    client.get(about.get_absolute_url())
+
+    with django_assert_num_queries(STATIC_PAGE_QUERIES["comments open" if comments_open else "comments off"]):
+        response = client.get(about.get_absolute_url())
+
+    html = response.content.decode()
+    assert f"{threads * 2} thoughts on “About this blog”" in html
+    assert ("Leave a Reply" in html) is comments_open
 
 
 def archive_urls(post) -> dict[str, str]:
