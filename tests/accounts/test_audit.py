@@ -12,6 +12,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.sites.models import Site
+from django.urls import reverse
 
 from comments.models import Comment
 from mssite.settings import social
@@ -19,7 +20,7 @@ from tests.accounts.conftest import API, RETURN_URL, ProviderCase, case_for, fak
 from tests.accounts.html import button_named, visible_text
 from tests.accounts.test_provider_login import signed_in_user
 from tests.comments.helpers import comment_data, post_url
-from tests.factories import PostFactory
+from tests.factories import PageFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -285,3 +286,35 @@ def test_the_readme_shows_the_comment_form_signed_out_and_signed_in():
     for name in ("comment-form-signed-out", "comment-form-signed-in"):
         assert f"(docs/screenshots/{name}.png)" in readme
         assert (ROOT / "docs" / "screenshots" / f"{name}.png").stat().st_size > 10_000
+
+
+# Static pages have discussions too ---------------------------------------------------------------
+
+
+def test_a_reader_comments_on_a_static_page_as_their_provider_self_then_downloads_and_anonymises_it(
+    client, provider_api
+):
+    about = PageFactory(title="About this blog", slug="about", comments_open=True)
+    log_in_with(client, provider_api, case_for("wordpress_com"), next_url=f"{about.get_absolute_url()}#respond")
+    form = visible_text(client.get(about.get_absolute_url()).content.decode())
+    assert "You are commenting using your WordPress.com account. ( Log Out / Change )" in form
+
+    response = client.post(
+        reverse("comments:page", kwargs={"page_id": about.pk}),
+        comment_data(about, comment="Thank you for writing this blog.", name=None, email=None),
+    )
+
+    assert response.status_code == 302
+    comment = Comment.objects.get(page=about)
+    assert (comment.author_name, comment.author_url) == ("Wendy Press", "https://gravatar.com/wendy")
+    assert comment.author_avatar_url == "https://0.gravatar.com/avatar/wendy?s=96"
+    data = json.loads(client.get("/accounts/data/").content)
+    assert [(c["page"], c["body"]) for c in data["comments"]] == [
+        ("About this blog", "Thank you for writing this blog.")
+    ]
+
+    client.post("/accounts/delete/", {"comments": "anonymise", "confirm": "on"})
+
+    comment.refresh_from_db()
+    assert (comment.author_name, comment.author_url, comment.user) == ("Anonymous", "", None)
+    assert comment.body == "Thank you for writing this blog."
