@@ -238,6 +238,30 @@ def test_dry_run_reports_exactly_what_the_real_import_then_does(wxr):
     assert Post.objects.count() == 1
 
 
+def test_the_report_names_unknown_shortcodes_and_missing_files_with_their_counts(wxr, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    export = wxr.write(
+        wxr.item(
+            20,
+            "scan",
+            post_type="attachment",
+            status="inherit",
+            attachment_url="https://old.example.org/wp-content/uploads/2019/03/mri-scan.jpg",
+            meta={"_wp_attached_file": "2019/03/mri-scan.jpg"},
+        ),
+        wxr.item(1, "Shop", content="Buy: [buy_button id=1]"),
+        wxr.item(2, "Shop again", content="[buy_button id=2] and [poll id=7]"),
+    )
+
+    out = run_command(export, "--uploads", uploads)
+
+    assert "Unknown shortcodes left as text in bodies: [buy_button] ×2, [poll] ×1." in out
+    assert "Attachment files not found (1):" in out
+    assert "2019/03/mri-scan.jpg" in out
+    assert "[buy_button id=2]" in Post.objects.get(legacy_id=2).body_html
+
+
 def test_several_authors_can_be_mapped_at_once(wxr):
     mira, jonas = UserFactory(username="mira"), UserFactory(username="jonas")
     export = wxr.write(
