@@ -282,13 +282,33 @@ def _delete_files_on_commit(storage, names: list[str]) -> None:
     transaction.on_commit(delete_files)
 
 
+def rerender_bodies_showing(image_ids: list[int]) -> None:
+    """Posts and pages store their HTML: render again the Markdown bodies that may show these images as figures.
+
+    A cheap superset (bodies with a figure and the id's digits) is fine: rendering again changes nothing else.
+    """
+    mentions = Q()
+    for pk in image_ids:
+        mentions |= Q(body__contains=str(pk))
+    if not mentions:
+        return
+    bodies = Q(mentions, body__contains="[figure", body_format=BodyFormat.MARKDOWN)
+    for post in Post.objects.filter(bodies).only("body", "body_format", "excerpt"):
+        post.render()
+        Post.objects.filter(pk=post.pk).update(body_html=post.body_html, excerpt_html=post.excerpt_html)
+    for page in Page.objects.filter(bodies).only("body", "body_format"):
+        Page.objects.filter(pk=page.pk).update(body_html=rendering.render_body(page.body, page.body_format))
+
+
 class ImageQuerySet(models.QuerySet):
     def delete(self):
         """Bulk deletes (the admin's "Delete selected" too) remove every image's files as well."""
         images = list(self)
+        pks = [image.pk for image in images]
         result = super().delete()
         for image in images:
             _delete_files_on_commit(image.file.storage, image.stored_names())
+        rerender_bodies_showing(pks)
         return result
 
 
@@ -327,10 +347,17 @@ class Image(models.Model):
     def __str__(self):
         return self.alt_text or self.file.name
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if not adding:
+            rerender_bodies_showing([self.pk])  # new alt text or caption
+
     def delete(self, *args, **kwargs):
-        names = self.stored_names()
+        names, pk = self.stored_names(), self.pk
         result = super().delete(*args, **kwargs)
         _delete_files_on_commit(self.file.storage, names)
+        rerender_bodies_showing([pk])  # no figure pointing at files that are gone
         return result
 
     def stored_names(self) -> list[str]:
