@@ -8,9 +8,11 @@ editors (``posts.edit_others_posts``) reach all. Whether a user may make a post 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse, reverse_lazy
 from django.utils import timezone
@@ -224,6 +226,31 @@ class PostAdmin(admin.ModelAdmin):
     def preview_view(self, request):
         """Render a body with the real renderer: JSON for the live preview, a page for the Preview button."""
         return body_preview(request, admin_site=self.admin_site)
+
+
+def view_on_site(request, content_type_id: int, object_id: str):
+    """The admin's "view on site" redirect (/admin/r/…/) for objects this user may see in the admin only.
+
+    Django's own redirects for any object, which would tell an author the date and slug (so the title)
+    of another author's draft; a post that is not public opens in its preview.
+    """
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    if model is None or not admin.site.is_registered(model):
+        raise Http404("Nothing to view on the site.")
+    model_admin = admin.site.get_model_admin(model)
+    try:
+        obj = model_admin.get_queryset(request).filter(pk=object_id).first()
+    except (ValueError, ValidationError):
+        obj = None
+    if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+        raise Http404("Nothing to view on the site.")
+    if callable(model_admin.view_on_site):
+        url = model_admin.view_on_site(obj)
+        if not url:
+            raise Http404("Nothing to view on the site.")
+        return HttpResponseRedirect(url)
+    return contenttype_views.shortcut(request, content_type_id, object_id)
 
 
 def _can_preview(user) -> bool:
