@@ -107,6 +107,12 @@ def _open(data: bytes) -> PILImage.Image:
             ) from error
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError) as error:
             raise not_an_image from error
+    if image.format == "MPO":
+        # Phones and cameras save many JPEGs with extra frames (depth maps, previews), which Pillow reads
+        # as MPO: keep the main picture, a plain JPEG.
+        image.seek(0)
+        image, info = image.copy(), image.info
+        image.info, image.format = info, "JPEG"
     if image.format not in FORMATS:
         raise not_an_image
     return image
