@@ -107,6 +107,29 @@ def test_location_is_stripped_from_png_and_webp_uploads_too(fmt):
         assert b"PhoneCo" not in stored_bytes(name), name
 
 
+def test_a_phones_multi_picture_jpeg_is_accepted_as_the_jpeg_it_is():
+    """Many phones and cameras add a depth map or preview to their JPEGs (Pillow reads them as MPO)."""
+    photo = PILImage.new("RGB", (1200, 800), "white")
+    photo.paste("red", (0, 0, 600, 800))
+    exif = gps_exif()
+    exif[ExifTags.Base.Orientation] = 6
+    buffer = io.BytesIO()
+    photo.save(buffer, "MPO", save_all=True, append_images=[PILImage.new("L", (600, 400))], exif=exif)
+    assert PILImage.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+
+    image = add_image(file=upload(buffer.getvalue(), "IMG_2041.JPG"), alt_text="Infusion chair")
+
+    assert image.file.name.endswith("/img_2041.jpg")
+    assert (image.width, image.height) == (800, 1200)  # upright
+    assert {(item["width"], item["format"]) for item in image.renditions} == {(480, "webp"), (480, "jpeg")}
+    for name in image.stored_names():
+        stored = open_stored(name)
+        assert stored.format in ("JPEG", "WEBP"), name
+        assert not stored.getexif(), name
+        assert b"PhoneCo" not in stored_bytes(name), name
+    assert open_stored(image.file.name).getpixel((400, 100))[0] > 200  # the red half is on top
+
+
 def test_an_image_of_too_many_megapixels_is_refused_even_when_each_side_is_allowed():
     """7,000 × 7,000 is under the 10,000-pixel side limit but is 49 megapixels, over the 40 allowed."""
     with pytest.raises(ValidationError) as caught:
