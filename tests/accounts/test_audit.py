@@ -318,3 +318,28 @@ def test_a_reader_comments_on_a_static_page_as_their_provider_self_then_download
     comment.refresh_from_db()
     assert (comment.author_name, comment.author_url, comment.user) == ("Anonymous", "", None)
     assert comment.body == "Thank you for writing this blog."
+
+
+# A provider's profile is data, not markup --------------------------------------------------------
+
+
+def test_a_hostile_profile_from_a_provider_cannot_inject_markup_or_links(client, provider_api):
+    post = PostFactory()
+    hostile = with_profile(
+        case_for("wordpress_com"),
+        display_name='<script>alert("name")</script>Eve',
+        profile_URL="javascript:alert(document.cookie)",
+        avatar_URL='https://evil.example/a.png" onerror="alert(1)',
+    )
+    log_in_with(client, provider_api, hostile, next_url=f"{post.get_absolute_url()}#respond")
+
+    client.post(post_url(post), comment_data(post, comment="Hello.", name=None, email=None))
+    comment = Comment.objects.get()
+    comment.approve()
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert comment.author_url == ""
+    assert "javascript:" not in page
+    assert '<script>alert("name")' not in page
+    assert 'onerror="alert(1)' not in page
+    assert "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;Eve" in page  # shown as text, form and comment
