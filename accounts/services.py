@@ -69,12 +69,13 @@ def account_data(*, user) -> dict:
                 "email": subscription.email,
                 "kind": subscription.kind,
                 "post": subscription.post.title if subscription.post else None,
+                "page": subscription.page.title if subscription.page else None,
                 "confirmed": subscription.confirmed_at is not None,
                 "created_at": subscription.created_at.isoformat(),
             }
             for subscription in apps.get_model("comments", "Subscription")
             .objects.filter(user=user)
-            .select_related("post")
+            .select_related("post", "page")
             .order_by("pk")
         ],
     }

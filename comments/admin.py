@@ -357,11 +357,11 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
 class SubscriptionAdmin(admin.ModelAdmin):
     """Who asked for email; an unconfirmed row has not answered the confirmation email (and gets nothing)."""
 
-    list_display = ["email", "kind", "post", "confirmed_at", "created_at"]
+    list_display = ["email", "kind", "post", "page", "confirmed_at", "created_at"]
     list_filter = ["kind", ("confirmed_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["post"]
-    search_fields = ["email", "post__title"]
-    raw_id_fields = ["post", "user"]
+    list_select_related = ["post", "page"]
+    search_fields = ["email", "post__title", "page__title"]
+    raw_id_fields = ["post", "page", "user"]
     readonly_fields = ["created_at"]
 
 

@@ -62,7 +62,7 @@ def confirm_subscription(request: HttpRequest, token: str) -> HttpResponse:
             request,
             title="Subscription confirmed",
             message=f"Thank you. {subscription.email} will now receive {_describe(subscription)}.",
-            post=subscription.post,
+            post=subscription.target,
         )
     return render(
         request,
@@ -79,7 +79,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         target = subscriptions.unsubscribe_target(token)
     except signing.BadSignature as error:
         return _bad_link(request, error, what="unsubscribe")
-    subscription = target.subscriptions().select_related("post").first()
+    subscription = target.subscriptions().select_related("post", "page").first()
     if request.method == "POST":
         ended = subscriptions.unsubscribe(target)
         message = (
@@ -142,6 +142,6 @@ def moderation_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _describe(subscription: Subscription) -> str:
-    if subscription.kind == Subscription.Kind.POSTS or subscription.post is None:
+    if subscription.kind == Subscription.Kind.POSTS or subscription.target is None:
         return "an email for each new post"
-    return f"an email for each new comment on “{subscription.post.title}”"
+    return f"an email for each new comment on “{subscription.target.title}”"

@@ -112,9 +112,6 @@ class CommentForm(CommentBodyForm):
         if self.signed_in:
             for name in self.IDENTITY_FIELDS:
                 del self.fields[name]
-        if isinstance(target, Page):
-            # Thread subscriptions are kept per post; a page's discussion offers no "new comments" email.
-            del self.fields["notify_comments"]
         if not self.is_bound:
             self.initial.setdefault("timestamp", issue_timestamp(target))
 

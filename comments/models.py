@@ -238,7 +238,7 @@ class Comment(models.Model):
 
 
 class Subscription(models.Model):
-    """An email address that asked for new comments on one post, or for new posts (post is empty)."""
+    """An email address that asked for new comments on one post or page, or for new posts (both empty)."""
 
     class Kind(models.TextChoices):
         COMMENTS = "comments", "New comments on a post"
@@ -249,6 +249,9 @@ class Subscription(models.Model):
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="comment_subscriptions"
     )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="comment_subscriptions"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
     confirmed_at = models.DateTimeField(null=True, blank=True, help_text="Empty until the address confirms.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -257,12 +260,22 @@ class Subscription(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["email", "kind", "post"], name="subscription_unique"),
             models.UniqueConstraint(
-                fields=["email", "kind"], condition=models.Q(post__isnull=True), name="subscription_unique_posts"
+                fields=["email", "kind", "page"], condition=Q(page__isnull=False), name="subscription_unique_page"
+            ),
+            models.UniqueConstraint(
+                fields=["email", "kind"],
+                condition=Q(post__isnull=True, page__isnull=True),
+                name="subscription_unique_posts",
             ),
         ]
 
     def __str__(self):
         return f"{self.email}: {self.get_kind_display()}"
+
+    @property
+    def target(self) -> "Post | Page | None":
+        """The post or page whose new comments are wanted; None for new-post emails."""
+        return self.page if self.page_id else self.post
 
 
 class DiscussionSettings(models.Model):

@@ -31,10 +31,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from posts.models import Post
+from posts.models import Page, Post
 
 from . import subscriptions
-from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
+from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, target_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -168,8 +168,8 @@ def comment_posted(comment: Comment, *, notify_comments: bool = False, notify_po
         return
     if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
         # A comment that went to spam or trash must not make us mail the address it typed.
-        if notify_comments and comment.post_id:
-            _subscribe(comment, kind=Subscription.Kind.COMMENTS, post=comment.post)
+        if notify_comments:
+            _subscribe(comment, kind=Subscription.Kind.COMMENTS, post=comment.target)
         if notify_posts:
             _subscribe(comment, kind=Subscription.Kind.POSTS, post=None)
     if comment.status == Comment.Status.PENDING:
@@ -330,11 +330,9 @@ def _announce_comment(comment: Comment) -> None:
                 },
             )
         )
-    thread_subscriptions = Subscription.objects.none()
-    if comment.post_id:  # subscriptions to new comments exist for posts only
-        thread_subscriptions = Subscription.objects.filter(
-            kind=Subscription.Kind.COMMENTS, post=post, confirmed_at__isnull=False
-        ).order_by("pk")
+    thread_subscriptions = Subscription.objects.filter(
+        kind=Subscription.Kind.COMMENTS, confirmed_at__isnull=False, **target_lookup(post)
+    ).order_by("pk")
     for subscription in thread_subscriptions:
         if subscription.email.lower() in already:
             continue
@@ -351,7 +349,7 @@ def _announce_comment(comment: Comment) -> None:
     send_letters(letters)
 
 
-def _subscribe(comment: Comment, *, kind: str, post: Post | None) -> None:
+def _subscribe(comment: Comment, *, kind: str, post: Post | Page | None) -> None:
     request = subscriptions.subscribe(email=comment.author_email, kind=kind, post=post, user=comment.user)
     if request is not None and request.needs_confirmation:
         send_confirmation(request.subscription)
@@ -359,7 +357,7 @@ def _subscribe(comment: Comment, *, kind: str, post: Post | None) -> None:
 
 def send_confirmation(subscription: Subscription) -> int:
     """Double opt-in: ask the address to confirm before it gets anything else."""
-    post = subscription.post
+    post = subscription.target
     token = subscriptions.confirmation_token(subscription)
     what = f"new comments on “{post.title}”" if post else "new posts"
     return send_letters(

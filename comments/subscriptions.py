@@ -1,4 +1,4 @@
-"""Email subscriptions: new comments on a post, or new posts. Double opt-in, one-click unsubscribe.
+"""Email subscriptions: new comments on a post or page, or new posts. Double opt-in, one-click unsubscribe.
 
 An address is only ever mailed once it confirmed (``confirmed_at``), except a signed-in reader whose
 account has verified that very address: they proved it already. The links in emails are signed with
@@ -13,7 +13,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from posts.models import Post
+from posts.models import Page, Post
 
 from .models import Subscription
 
@@ -46,7 +46,7 @@ def email_is_verified_for(user: AbstractBaseUser | None, email: str) -> bool:
 
 
 def subscribe(
-    *, email: str, kind: str, post: Post | None = None, user: AbstractBaseUser | None = None
+    *, email: str, kind: str, post: Post | Page | None = None, user: AbstractBaseUser | None = None
 ) -> SubscriptionRequest | None:
     """Record a wish to be notified; confirmed at once only for an address the account verified.
 
@@ -58,15 +58,17 @@ def subscribe(
         return None
     if kind == Subscription.Kind.POSTS:
         post = None
+    # `post` may be a static page: its thread has subscribers too.
+    where = {"post": None, "page": post} if isinstance(post, Page) else {"post": post, "page": None}
     verified = email_is_verified_for(user, email)
     owner = user if user is not None and user.is_authenticated else None
     try:
         with transaction.atomic():
             subscription, _ = Subscription.objects.get_or_create(
-                email=email, kind=kind, post=post, defaults={"user": owner}
+                email=email, kind=kind, **where, defaults={"user": owner}
             )
     except IntegrityError:  # the same request arrived twice at once
-        subscription = Subscription.objects.get(email=email, kind=kind, post=post)
+        subscription = Subscription.objects.get(email=email, kind=kind, **where)
     if subscription.confirmed_at:
         return SubscriptionRequest(subscription, needs_confirmation=False)
     if verified:
@@ -84,7 +86,7 @@ def confirmation_token(subscription: Subscription) -> str:
 def subscription_for_confirmation(token: str) -> Subscription | None:
     """The subscription a confirmation link names; raises BadSignature / SignatureExpired when forged or stale."""
     data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    return Subscription.objects.select_related("post").filter(pk=data["s"], email=data["e"]).first()
+    return Subscription.objects.select_related("post", "page").filter(pk=data["s"], email=data["e"]).first()
 
 
 def confirm(subscription: Subscription) -> bool:
@@ -98,27 +100,29 @@ def confirm(subscription: Subscription) -> bool:
 
 @dataclass(frozen=True)
 class UnsubscribeTarget:
-    """What an unsubscribe link stops: one address's comments on one post, or its new-post emails."""
+    """What an unsubscribe link stops: one address's comments on one post or page, or its new-post emails."""
 
     email: str
     kind: str
     post_id: int | None
+    page_id: int | None = None
 
     def subscriptions(self):
-        return Subscription.objects.filter(email=self.email, kind=self.kind, post_id=self.post_id)
+        return Subscription.objects.filter(email=self.email, kind=self.kind, post_id=self.post_id, page_id=self.page_id)
 
 
 def unsubscribe_token(subscription: Subscription) -> str:
     # Signed by what it stops, not by row id, so a link keeps working if the address re-subscribes.
-    return signing.dumps(
-        {"e": subscription.email, "k": subscription.kind, "p": subscription.post_id}, salt=UNSUBSCRIBE_SALT
-    )
+    data = {"e": subscription.email, "k": subscription.kind, "p": subscription.post_id}
+    if subscription.page_id:
+        data["g"] = subscription.page_id  # only on page threads: links in older emails keep their form
+    return signing.dumps(data, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_target(token: str) -> UnsubscribeTarget:
     """Decode an unsubscribe link; raises BadSignature when it was tampered with."""
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    return UnsubscribeTarget(email=data["e"], kind=data["k"], post_id=data["p"])
+    return UnsubscribeTarget(email=data["e"], kind=data["k"], post_id=data["p"], page_id=data.get("g"))
 
 
 def unsubscribe(target: UnsubscribeTarget) -> int:

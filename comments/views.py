@@ -100,7 +100,7 @@ def _post_comment(request, target: Post | Page):
             ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             request=request,
-            notify_comments=data.get("notify_comments", False),
+            notify_comments=data["notify_comments"],
             notify_posts=data["notify_posts"],
             **author,
         )

@@ -1,6 +1,7 @@
 """Static pages whose comments are open have the same discussion as posts: thread, form, moderation, mail."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -8,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, Subscription
+from posts.models import Post
 from tests.comments.helpers import comment_data
 from tests.factories import CommentFactory, PageFactory, PostFactory, UserFactory
 
@@ -200,13 +202,6 @@ def test_the_pages_author_is_trusted(client, about):
     assert Comment.objects.get(page=about).status == Comment.Status.APPROVED
 
 
-def test_a_page_offers_no_thread_subscription_but_new_posts(client, about):
-    html = read(client, about)
-
-    assert "Notify me of new posts via email." in html
-    assert "Notify me of new comments via email." not in html
-
-
 def test_the_author_edits_their_page_comment_and_returns_to_the_page(client, about):
     known_guest()
     client.post(page_url(about), comment_data(about, comment="A typo hre."))
@@ -258,6 +253,49 @@ def test_a_page_without_an_author_still_takes_comments(client, mailoutbox, djang
     assert response.status_code == 302
     assert Comment.objects.get(page=orphan).status == Comment.Status.APPROVED
     assert mailoutbox == []
+
+
+def link_path(message, contains: str) -> str:
+    (url,) = {url for url in re.findall(r"https?://[^\s<>\"]+", message.body) if contains in url}
+    return urlsplit(url).path
+
+
+def test_a_guest_follows_a_pages_discussion_confirms_and_unsubscribes(
+    client, about, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    known_guest()
+    known_guest("bob@example.org")
+    assert "Notify me of new comments via email." in read(client, about)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(page_url(about), comment_data(about, comment="Keep me posted.", notify_comments="on"))
+    (confirmation,) = [message for message in mailoutbox if message.to == ["ada@example.org"]]
+    assert "Please confirm: new comments on “About this blog”" in confirmation.subject
+    client.post(link_path(confirmation, "/comments/subscription/confirm/"))
+    subscription = Subscription.objects.get(email="ada@example.org")
+    assert subscription.page == about
+    assert subscription.post is None
+    assert subscription.confirmed_at is not None
+    mailoutbox.clear()
+
+    same_id_post = Post.objects.filter(pk=about.pk).first() or PostFactory(pk=about.pk)
+    bob = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        # A comment on the post that has the page's id is no news to the page's followers …
+        bob.post(
+            reverse("comments:post", kwargs={"post_id": same_id_post.pk}),
+            comment_data(same_id_post, name="Bob", email="bob@example.org", comment="On the post."),
+        )
+        # … a comment on the page is.
+        bob.post(page_url(about), comment_data(about, name="Bob", email="bob@example.org", comment="Me too."))
+
+    assert Comment.objects.filter(post=same_id_post, body="On the post.").exists()
+    (news,) = [message for message in mailoutbox if message.to == ["ada@example.org"]]
+    assert "New comment on “About this blog”" in news.subject
+    assert "Me too." in news.body
+    unsubscribe = news.extra_headers["List-Unsubscribe"].strip("<>")
+    client.post(urlsplit(unsubscribe).path)
+    assert not Subscription.objects.filter(page=about).exists()
 
 
 # Admin, feeds, data -------------------------------------------------------------------------------
