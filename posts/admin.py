@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from posts import rendering
 from posts.forms import (
+    CategoryAdminForm,
     ImageChangeForm,
     ImageUploadForm,
     MarkdownEditor,
@@ -412,6 +413,7 @@ class PostCountAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(PostCountAdmin):
+    form = CategoryAdminForm
     list_display = ("name", "path", "parent", "post_count")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}

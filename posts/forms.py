@@ -7,13 +7,15 @@ from enum import StrEnum
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from posts import rendering
 from posts.images import MAX_UPLOAD_BYTES, process_upload
-from posts.models import Image, Page, Post
+from posts.models import Category, Image, Page, Post
 
 BODY_HELP = (
     "Markdown: <code>**bold**</code>, <code>*italic*</code>, <code>## Heading</code>, <code>- list item</code>, "
@@ -190,6 +192,42 @@ RESERVED_PAGE_SLUGS = {"admin", "accounts", "feed", "page", "preview", "category
                        "media", "static", "healthz", "sitemap.xml", "robots.txt"}  # fmt: skip
 
 
+def _check_place_in_tree(form, *, slug: str, parent, what: str) -> None:
+    """A category or page cannot sit inside itself, and its address (and its descendants') must fit."""
+    instance = form.instance
+    if parent and instance.pk and (parent.pk == instance.pk or parent.path.startswith(f"{instance.path}/")):
+        form.add_error("parent", f"A {what} cannot be placed inside itself.")
+        return
+    model = type(instance)
+    path = f"{parent.path}/{slug}" if parent else slug
+    longest = len(path)
+    if instance.pk:
+        below = model.objects.filter(path__startswith=f"{instance.path}/").aggregate(longest=Max(Length("path")))
+        if below["longest"]:
+            longest += below["longest"] - len(instance.path)
+    limit = model._meta.get_field("path").max_length
+    if longest > limit:
+        form.add_error(
+            "slug",
+            f"This would make an address {longest:,} characters long; the most is {limit:,}. "
+            "Choose a shorter slug or a parent higher up.",
+        )
+
+
+class CategoryAdminForm(forms.ModelForm):
+    """Category form: a real place in the tree, with an address that fits."""
+
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "parent", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("slug"):
+            _check_place_in_tree(self, slug=cleaned["slug"], parent=cleaned.get("parent"), what="category")
+        return cleaned
+
+
 class PageAdminForm(forms.ModelForm):
     """Static page form: its address (parent path + slug) must be free."""
 
@@ -215,12 +253,7 @@ class PageAdminForm(forms.ModelForm):
         path = f"{parent.path}/{slug}" if parent else slug
         if Page.objects.filter(path=path).exclude(pk=self.instance.pk).exists():
             self.add_error("slug", f"Another page already lives at /{path}/; choose another slug.")
-        if (
-            parent
-            and self.instance.pk
-            and (parent.pk == self.instance.pk or parent.path.startswith(f"{self.instance.path}/"))
-        ):
-            self.add_error("parent", "A page cannot be placed inside itself.")
+        _check_place_in_tree(self, slug=slug, parent=parent, what="page")
         return cleaned
 
 
