@@ -18,7 +18,7 @@ from PIL import Image as PILImage
 
 from accounts import roles
 from comments.models import Comment
-from posts.models import Image, Page, Post
+from posts.models import Category, Image, Page, Post
 from posts.services import add_image
 from tests.factories import CommentFactory, PageFactory, PostFactory, UserFactory
 from tests.posts_authoring.imagefiles import GPS_LATITUDE, image_bytes, jpeg_with_gps_and_orientation, png_bomb, upload
@@ -344,3 +344,65 @@ def test_an_author_cannot_learn_the_address_of_another_authors_draft_from_view_o
     assert client.get(f"/admin/r/999999/{theirs.pk}/").status_code == 404
     client.force_login(UserFactory(username="reader"))
     assert "/admin/login/" in client.get(f"/admin/r/{content_type.pk}/{mine.pk}/")["Location"]
+
+
+# The trees of categories and pages: nothing an editor types there breaks the admin.
+
+
+def category_form(name: str, slug: str, parent=None) -> dict:
+    return {"name": name, "slug": slug, "parent": parent.pk if parent else "", "description": ""}
+
+
+def page_form(title: str, slug: str, parent=None) -> dict:
+    return {"title": title, "slug": slug, "parent": parent.pk if parent else "", "body": "Text.",
+            "status": "published", "order": "0", "body_format": "markdown"}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["category", "page"])
+def test_an_editor_cannot_put_a_category_or_page_inside_itself_or_its_child(client, editor, kind):
+    model, form = (Category, category_form) if kind == "category" else (Page, page_form)
+    client.force_login(editor)
+    client.post(f"/admin/posts/{kind}/add/", form("Treatment", "treatment"))
+    treatment = model.objects.get(slug="treatment")
+    client.post(f"/admin/posts/{kind}/add/", form("Anti-CD20", "anti-cd20", treatment))
+    anti_cd20 = model.objects.get(slug="anti-cd20")
+
+    for new_parent in (treatment, anti_cd20):
+        response = client.post(
+            reverse(f"admin:posts_{kind}_change", args=[treatment.pk]), form("Treatment", "treatment", new_parent)
+        )
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["parent"] == [f"A {kind} cannot be placed inside itself."]
+
+    assert sorted(model.objects.values_list("path", flat=True)) == ["treatment", "treatment/anti-cd20"]
+
+
+@pytest.mark.parametrize("kind", ["category", "page"])
+def test_addresses_too_long_to_store_are_explained_not_a_server_error(client, editor, kind):
+    """Five levels of 200-character slugs make an address longer than the 1,000 characters stored."""
+    model, form = (Category, category_form) if kind == "category" else (Page, page_form)
+    client.force_login(editor)
+    parent = None
+    for level in range(4):
+        client.post(f"/admin/posts/{kind}/add/", form(f"Level {level}", f"{level}" + "a" * 199, parent))
+        parent = model.objects.get(slug=f"{level}" + "a" * 199)
+
+    too_deep = client.post(f"/admin/posts/{kind}/add/", form("Level 4", "4" + "a" * 199, parent))
+
+    assert too_deep.status_code == 200
+    assert too_deep.context["adminform"].form.errors["slug"] == [
+        "This would make an address 1,004 characters long; the most is 1,000. "
+        "Choose a shorter slug or a parent higher up."
+    ]
+    assert model.objects.count() == 4
+    # Moving the top of that branch under another one would push its deepest descendant over the limit.
+    client.post(f"/admin/posts/{kind}/add/", form("Elsewhere", "e" * 199))
+    elsewhere = model.objects.get(slug="e" * 199)
+    top = model.objects.get(slug="0" + "a" * 199)
+    moved = client.post(reverse(f"admin:posts_{kind}_change", args=[top.pk]), form("Level 0", top.slug, elsewhere))
+    assert moved.status_code == 200
+    assert (
+        moved.context["adminform"].form.errors["slug"][0].startswith("This would make an address 1,003 characters long")
+    )
+    top.refresh_from_db()
+    assert top.parent is None
