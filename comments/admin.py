@@ -18,8 +18,8 @@ from django.template.defaultfilters import truncatewords
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, strip_tags
 
-from posts.admin import PostAdmin
-from posts.models import Post
+from posts.admin import PageAdmin, PostAdmin
+from posts.models import Page, Post
 
 from . import actions, notifications
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
@@ -384,12 +384,12 @@ class PostAnnouncementAdmin(admin.ModelAdmin):
 # posts knows nothing of comments, so the comments app extends the posts admin rather than the reverse.
 
 
-def approved_comment_count():
-    """A subquery counting a post's approved, not deleted comments: one query for the whole list page."""
+def approved_comment_count(on: str = "post"):
+    """A subquery counting a post's (or page's) approved, not deleted comments: one query for the whole list."""
     counted = (
-        Comment.objects.filter(post=OuterRef("pk"), status=Comment.Status.APPROVED, is_removed=False)
+        Comment.objects.filter(**{on: OuterRef("pk")}, status=Comment.Status.APPROVED, is_removed=False)
         .order_by()
-        .values("post")
+        .values(on)
         .annotate(total=Count("pk"))
         .values("total")
     )
@@ -417,6 +417,27 @@ class PostWithCommentsAdmin(PostAdmin):
 if admin.site.is_registered(Post):
     admin.site.unregister(Post)
 admin.site.register(Post, PostWithCommentsAdmin)
+
+
+class PageWithCommentsAdmin(PageAdmin):
+    """The pages admin plus the same "Comments" column, for pages whose discussion is open."""
+
+    list_display = (*PageAdmin.list_display, "comments_open", "comment_count")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(approved_comment_count=approved_comment_count("page"))
+
+    @admin.display(description="Comments", ordering="approved_comment_count")
+    def comment_count(self, page):
+        count = getattr(page, "approved_comment_count", 0)
+        url = f"{reverse('admin:comments_comment_changelist')}?page__id__exact={page.pk}"
+        label = f"{count} approved comment{'s' if count != 1 else ''}"
+        return format_html('<a href="{}" class="comment-count" title="{}">{}</a>', url, label, count)
+
+
+if admin.site.is_registered(Page):
+    admin.site.unregister(Page)
+admin.site.register(Page, PageWithCommentsAdmin)
 
 
 # The pending count in the admin navigation -------------------------------------------------------

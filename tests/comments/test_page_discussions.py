@@ -1,5 +1,6 @@
 """Static pages whose comments are open have the same discussion as posts: thread, form, moderation, mail."""
 
+import datetime
 import re
 from urllib.parse import urlsplit
 
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings, Subscription
 from posts.models import Post
@@ -97,6 +99,23 @@ def test_a_page_closed_after_a_discussion_keeps_it_and_says_closed(client, about
     assert "An old question." in html
     assert "Comments are closed." in html
     assert "Leave a Reply" not in html
+
+
+def test_comments_close_on_a_page_older_than_the_closing_age(client, about):
+    discussion = DiscussionSettings.load()
+    discussion.close_after_days = 30
+    discussion.save()
+    fresh = PageFactory(title="New page", comments_open=True)
+    about.created_at = timezone.now() - datetime.timedelta(days=31)
+    about.save()
+
+    assert "Comments are closed." not in read(client, fresh)
+    assert "Leave a Reply" in read(client, fresh)
+    assert not discussion.comments_open_for(about)
+    known_guest()
+    response = client.post(page_url(about), comment_data(about, comment="Too late?"))
+    assert response.status_code == 403
+    assert not Comment.objects.filter(page=about).exists()
 
 
 def test_a_draft_page_has_no_discussion_and_refuses_comments(client, about):
@@ -317,6 +336,22 @@ def test_the_admin_lists_page_comments_beside_post_comments(client, about, edito
     assert "On the post." not in pages_only
     assert "On the page." in found
     assert "On the post." not in found
+
+
+def test_the_pages_admin_counts_approved_comments_and_links_to_them(client, about, editor):
+    CommentFactory.create_batch(2, page=about)
+    CommentFactory(page=about, status=Comment.Status.PENDING)
+    CommentFactory(post=PostFactory(), body="On a post.")
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+
+    pages = client.get(reverse("admin:posts_page_changelist")).content.decode()
+    link = f"/admin/comments/comment/?page__id__exact={about.pk}"
+    assert f'<a href="{link}" class="comment-count" title="2 approved comments">2</a>' in pages
+
+    listed = text(client.get(link).content.decode())
+    assert listed.count("Page: About this blog") == 3
+    assert "On a post." not in listed
 
 
 def test_a_moderator_replies_to_a_page_comment_from_the_admin(client, about, editor):
