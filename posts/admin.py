@@ -73,8 +73,16 @@ class PublicationStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NulFreeSearch:
+    """Search without NUL characters: PostgreSQL refuses them in a query, and the admin's autocomplete
+    (the featured image and parent pickers) passes the typed term on unchecked, which was a 500."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(NulFreeSearch, admin.ModelAdmin):
     """Posts for writing: authors see only their own; the buttons Save draft, Publish and Schedule set the status."""
 
     form = PostAdminForm
@@ -288,7 +296,7 @@ def body_preview(request, *, admin_site):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(NulFreeSearch, admin.ModelAdmin):
     """The media library: upload (verified and processed by Pillow), alt text required, figure snippet to copy."""
 
     list_display = ("thumbnail", "description", "figure_snippet_column", "dimensions", "uploaded_by", "uploaded_at")
@@ -400,11 +408,12 @@ class ImageAdmin(admin.ModelAdmin):
         return super().response_add(request, obj, post_url_continue)
 
 
-class PostCountAdmin(admin.ModelAdmin):
+class PostCountAdmin(NulFreeSearch, admin.ModelAdmin):
     """A sortable "posts" column counted in the list's own query, for categories and tags."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(post_count=Count("posts"))
+        # The count's GROUP BY drops Meta.ordering; keep it so the autocomplete pickers page consistently.
+        return super().get_queryset(request).annotate(post_count=Count("posts")).order_by(*self.model._meta.ordering)
 
     @admin.display(description="posts", ordering="post_count")
     def post_count(self, term):
@@ -429,7 +438,7 @@ class TagAdmin(PostCountAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(NulFreeSearch, admin.ModelAdmin):
     form = PageAdminForm
     list_display = ("title", "path", "parent", "order", "status", "show_in_navigation")
     list_editable = ("order",)
