@@ -406,3 +406,25 @@ def test_addresses_too_long_to_store_are_explained_not_a_server_error(client, ed
     )
     top.refresh_from_db()
     assert top.parent is None
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("post", "featured_image"), ("category", "parent"), ("page", "parent")],
+    ids=["featured image picker", "category parent picker", "page parent picker"],
+)
+def test_a_nul_typed_into_an_admin_picker_finds_nothing_instead_of_breaking(client, editor, model_name, field_name):
+    """PostgreSQL refuses NUL in a query; the autocomplete pickers must not pass one on."""
+    chart()
+    client.force_login(editor)
+    url = "/admin/autocomplete/"
+
+    for term in ["four\x00curves", "\x00"]:
+        response = client.get(
+            url, {"app_label": "posts", "model_name": model_name, "field_name": field_name, "term": term}
+        )
+        assert response.status_code == 200, term
+    found = client.get(
+        url, {"app_label": "posts", "model_name": "post", "field_name": "featured_image", "term": "four\x00"}
+    )
+    assert [item["text"] for item in found.json()["results"]] == ["Four curves of disability over time"]
