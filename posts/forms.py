@@ -70,6 +70,10 @@ def _unique_slug_error(*, slug: str, day, exclude_pk) -> ValidationError | None:
     return None
 
 
+# The publish dates an author may type.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
 class PostAdminForm(forms.ModelForm):
     """Post form whose submit buttons decide the status: Save draft, Submit for review, Publish, Schedule."""
 
@@ -115,6 +119,17 @@ class PostAdminForm(forms.ModelForm):
         if "status" in self.fields and not self.can_publish:
             allowed = {Post.Status.DRAFT, Post.Status.PENDING, self.instance.status}
             self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] in allowed]
+
+    def clean_published_at(self):
+        # Dates at the calendar's edges overflow once moved to UTC or into the admin's date drill-down.
+        date = self.cleaned_data.get("published_at")
+        if date is not None and not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+            raise ValidationError(
+                "Choose a date between the years %(earliest)s and %(latest)s.",
+                code="date_out_of_range",
+                params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+            )
+        return date
 
     def clean(self):
         cleaned = super().clean()
@@ -169,7 +184,7 @@ class PostAdminForm(forms.ModelForm):
             backdated = date is not None and date <= now and (was_public or typed_date)
             return Post.Status.PUBLISHED, date if backdated else now
         if self.action is PublishAction.SCHEDULE:
-            if date is None or date <= now:
+            if "published_at" not in self.errors and (date is None or date <= now):
                 self.add_error(
                     "published_at",
                     ValidationError(
