@@ -4,6 +4,7 @@ Location data never survives in any copy of a photo, limits are explained in the
 library's files and the posts that show them stay in step, and each migrated role can do its job.
 """
 
+import datetime
 import io
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from PIL import ExifTags
 from PIL import Image as PILImage
 
@@ -428,3 +430,46 @@ def test_a_nul_typed_into_an_admin_picker_finds_nothing_instead_of_breaking(clie
         url, {"app_label": "posts", "model_name": "post", "field_name": "featured_image", "term": "four\x00"}
     )
     assert [item["text"] for item in found.json()["results"]] == ["Four curves of disability over time"]
+
+
+# Dates an author may type.
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Europe/Stockholm", "America/New_York"])
+@pytest.mark.parametrize(
+    ("button", "day", "time"),
+    [
+        ("_publish", "0001-01-01", "00:00:00"),
+        ("_schedule", "9999-12-31", "23:59:59"),
+        ("_schedule", "3000-01-01", "00:00"),
+    ],
+    ids=["year 1", "year 9999", "year 3000"],
+)
+def test_a_publish_date_at_the_ends_of_the_calendar_is_a_form_error(
+    client, author, settings, time_zone, button, day, time
+):
+    """Moved to UTC, or into the post list's date drill-down, such dates overflow: explain the range instead."""
+    settings.TIME_ZONE = time_zone
+    client.force_login(author)
+    data = {"title": "Kept title", "slug": "", "body": "Kept body", "excerpt": "", "status": "draft",
+            "published_at_0": day, "published_at_1": time, "comments_open": "on", "body_format": "markdown",
+            button: "1"}  # fmt: skip
+
+    response = client.post("/admin/posts/post/add/", data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["published_at"] == [
+        "Choose a date between the years 1900 and 2999."
+    ]
+    assert 'value="Kept title"' in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_the_post_list_drills_down_to_the_latest_year_a_post_may_have(client, author):
+    PostFactory(author=author, published_at=timezone.make_aware(datetime.datetime(2999, 12, 31, 23, 0)))
+    client.force_login(author)
+
+    response = client.get("/admin/posts/post/", {"published_at__year": "2999"})
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 1
