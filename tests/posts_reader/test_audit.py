@@ -288,6 +288,11 @@ ODD_ADDRESSES = [
     "/page/999999999999999999999/?s=real",
     "/category/news/page/99999999999999999999999/",
     "/tag/trial/page/0/",
+    "/category/news/?page=abc",
+    "/category/news/?page=last",
+    "/tag/trial/?page=0",
+    "/2024/?page=99999999999999999999",
+    "/author/gavin/?page=%C2%B2",
     # Dates that cannot be.
     "/0000/",
     "/0000/01/",
