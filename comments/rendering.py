@@ -31,6 +31,9 @@ GUEST_TAGS: dict[str, set[str]] = {
     "strike": set(),
     "strong": set(),
 }
+# nh3 (ammonia) otherwise allows its generic attributes (lang, title) on every tag; "*": set() turns them off,
+# so each tag keeps exactly the attributes WordPress lists for it.
+GUEST_ATTRIBUTES: dict[str, set[str]] = {"*": set(), **GUEST_TAGS}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc"
 
@@ -41,7 +44,7 @@ _BARE_URL = re.compile(r"(?<![\w/@.])((?:https?://|www\.)(?:(?!&(?:lt|gt|quot|#3
 _LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _PARAGRAPH_END_TAG = re.compile(r"</(?:p|div|li|h[1-6])\s*>", re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\""
-_BLOCK_CHUNK = re.compile(r"^<blockquote[\s>].*</blockquote>$", re.DOTALL | re.IGNORECASE)
+_BLOCKQUOTE_START = re.compile(r"^<blockquote[\s>]", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 
 
@@ -61,7 +64,7 @@ def render_comment(text: str) -> str:
     cleaned = nh3.clean(
         text,
         tags=set(GUEST_TAGS),
-        attributes=GUEST_TAGS,
+        attributes=GUEST_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=None,
         attribute_filter=_safe_cite,
@@ -72,7 +75,7 @@ def render_comment(text: str) -> str:
     return nh3.clean(
         html,
         tags=set(GUEST_TAGS) | {"p", "br"},
-        attributes=GUEST_TAGS,
+        attributes=GUEST_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         attribute_filter=_safe_cite,
@@ -116,13 +119,50 @@ def _link(match: re.Match) -> str:
 
 
 def _paragraphs(html: str) -> str:
-    """Blank lines separate paragraphs; a single newline is a line break (like WordPress's wpautop)."""
-    chunks = [chunk.strip() for chunk in re.split(r"\n\s*\n", html) if chunk.strip()]
+    """Blank lines separate paragraphs; a single newline is a line break (like WordPress's wpautop).
+
+    A blockquote is a block of its own even with no blank line around it, so the text before and after it
+    becomes paragraphs too, never text left outside one.
+    """
     out = []
-    for chunk in chunks:
-        chunk = chunk.replace("\n", "<br>\n")
-        out.append(chunk if _BLOCK_CHUNK.match(chunk) else f"<p>{chunk}</p>")
+    for is_block, segment in _blocks_and_text(html):
+        if is_block:
+            out.append(segment.strip().replace("\n", "<br>\n"))
+            continue
+        for chunk in re.split(r"\n\s*\n", segment):
+            if chunk.strip():
+                out.append("<p>{}</p>".format(chunk.strip().replace("\n", "<br>\n")))
     return _EMPTY_PARAGRAPH.sub("", "\n".join(out))
+
+
+def _blocks_and_text(html: str) -> list[tuple[bool, str]]:
+    """Split nh3's well-formed output into blocks (True) and the runs of text around them (False).
+
+    A block is a top-level element holding a blockquote: the blockquote itself, or an inline tag a reader
+    wrapped around one (``<b>…<blockquote>…</blockquote>…</b>``), which no paragraph may contain.
+    """
+    segments: list[tuple[bool, str]] = []
+    text: list[str] = []  # top-level text and inline elements since the last block
+    element: list[str] = []  # the top-level element being read
+    depth = 0
+    holds_block = False
+    for index, piece in enumerate(_TAG.split(html)):
+        if index % 2 == 0 or (depth == 0 and piece.startswith("</")):  # text, or a stray closing tag
+            (element if depth else text).append(piece)
+            continue
+        closing = piece.startswith("</")
+        holds_block = holds_block or (not closing and bool(_BLOCKQUOTE_START.match(piece)))
+        element.append(piece)
+        depth += -1 if closing else 1
+        if depth == 0:
+            if holds_block:
+                segments += [(False, "".join(text)), (True, "".join(element))]
+                text = []
+            else:
+                text += element
+            element, holds_block = [], False
+    segments.append((False, "".join(text + element)))
+    return [(is_block, segment) for is_block, segment in segments if segment.strip()]
 
 
 def count_links(html: str) -> int:
