@@ -39,7 +39,31 @@ def absolute_links(html: str, *, base_url: str) -> str:
     return URL_ATTRIBUTE.sub(resolve_url, SRCSET_ATTRIBUTE.sub(resolve_srcset, html))
 
 
-class FullContentRssFeed(Rss201rev2Feed):
+# Control characters XML 1.0 cannot carry (Django refuses to write them). One vertical tab pasted from a
+# word processor into a title or body would otherwise make the whole feed a 500.
+XML_ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(value):
+    """`value` (text, or a list of texts such as categories) without XML-illegal control characters."""
+    if isinstance(value, str):
+        return XML_ILLEGAL_CHARACTERS.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
+class XmlSafeFeed:
+    """Feed generator mixin: every text of the feed and its items is made XML-safe before it is written."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+
+
+class FullContentRssFeed(XmlSafeFeed, Rss201rev2Feed):
     """RSS 2.0 with the whole post in <content:encoded>."""
 
     def rss_attributes(self):
@@ -50,7 +74,7 @@ class FullContentRssFeed(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class FullContentAtomFeed(Atom1Feed):
+class FullContentAtomFeed(XmlSafeFeed, Atom1Feed):
     """Atom with the whole post in <content type="html"> beside the summary."""
 
     def add_item_elements(self, handler, item):
