@@ -12,7 +12,7 @@ from posts.models import Page, Post
 
 from ..forms import CommentForm
 from ..identity import identity_for
-from ..models import Comment
+from ..models import Comment, DiscussionSettings
 from ..services import load_discussion, posting_url
 from ..views import COMMENTER_COOKIES
 
@@ -117,10 +117,11 @@ def _posts_in_context(context) -> list[Post]:
 
 @register.inclusion_tag("comments/comments_link.html", takes_context=True)
 def comments_link(context, post):
-    """ "Leave a comment" / "1 Comment" / "N Comments" linking to the discussion.
+    """ "Leave a comment" / "1 Comment" / "N Comments" linking to the discussion, or "Comments off".
 
     The first call on a page counts the comments of every post the page lists, in one query, and keeps
-    the answers on the template context (which every include of a list item shares).
+    the answers on the template context (which every include of a list item shares). Whether a post
+    without comments still takes them follows the same rule as its own page (closed by age too).
     """
     count = getattr(post, "approved_comment_count", None)
     if count is None:
@@ -130,4 +131,14 @@ def comments_link(context, post):
             batch[post.pk] = post
             counts.update((p.pk, p.approved_comment_count) for p in annotate_comment_counts(batch.values()))
         count = counts[post.pk]
-    return {"post": post, "count": count, "url": post.get_absolute_url()}
+    # Comments link to their thread even once closed (as on WordPress); no comments invites one only while open.
+    links = bool(count) or (post.comments_open and _discussion_settings(context).comments_open_for(post))
+    return {"post": post, "count": count, "links": links, "url": post.get_absolute_url()}
+
+
+def _discussion_settings(context) -> DiscussionSettings:
+    """The discussion settings, read at most once per page and only when a post without comments asks."""
+    cache = context.__dict__
+    if "_discussion_settings" not in cache:
+        cache["_discussion_settings"] = DiscussionSettings.load()
+    return cache["_discussion_settings"]

@@ -1,8 +1,13 @@
 """Stories for the bugs the issue 4 audit found in comments/ (notes/audit-issue4.md, "Bugs found"), now fixed."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from comments.models import DiscussionSettings
 from comments.rendering import render_comment
+from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +70,51 @@ def test_quotes_inside_a_line_become_blocks_between_whole_paragraphs(typed, expe
 
     assert html == expected
     assert "<p></p>" not in html
+
+
+# Bug 2: lists invited comments on posts closed by age -----------------------------------------------------
+
+
+def close_after(days: int) -> None:
+    discussion = DiscussionSettings.load()
+    discussion.close_after_days = days
+    discussion.save()
+
+
+def days_ago(days: int):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def test_the_list_does_not_invite_comments_on_a_post_closed_by_age(client):
+    close_after(14)
+    old = PostFactory(title="Old news", published_at=days_ago(30))
+
+    assert "Comments are closed." in client.get(old.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+    assert "Leave a comment" not in home
+    assert '<span class="comments-link">Comments off</span>' in home
+
+
+def test_the_list_still_invites_comments_on_recent_posts_and_counts_old_discussions(client):
+    close_after(14)
+    fresh = PostFactory(title="This week", published_at=days_ago(2))
+    discussed = PostFactory(title="Last month", published_at=days_ago(40))
+    CommentFactory.create_batch(2, post=discussed)
+
+    home = client.get("/").content.decode()
+
+    assert f'<a class="comments-link" href="{fresh.get_absolute_url()}#respond">Leave a comment</a>' in home
+    assert f'<a class="comments-link" href="{discussed.get_absolute_url()}#comments">2 Comments</a>' in home
+
+
+@pytest.mark.parametrize("posts", [3, 10])
+def test_the_closing_age_costs_one_query_per_page_not_one_per_post(client, django_assert_num_queries, posts):
+    """The settings are read once, and only because some post on the page has no comments yet."""
+    close_after(14)
+    PostFactory.create_batch(posts, published_at=days_ago(30))
+    client.get("/")  # warm one-time caches, as on a running site
+
+    with django_assert_num_queries(7):  # the front page's six, plus the discussion settings once
+        html = client.get("/").content.decode()
+
+    assert html.count("Comments off") == posts
