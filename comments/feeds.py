@@ -17,6 +17,7 @@ from posts.models import Post, PreviousSlug
 
 from .models import Comment
 from .notifications import absolute_url
+from .services import comment_urls
 
 FEED_LENGTH = 50
 
@@ -34,11 +35,14 @@ class _CommentFeed(Feed):
         # body_html is sanitised on save; very old rows may predate that, so fall back to escaped text.
         return comment.body_html or linebreaks(escape(comment.body))
 
+    # WordPress's comment GUID: the page-less anchor, which never changes as comment pages fill up.
+    item_guid_is_permalink = False
+
     def item_link(self, comment: Comment) -> str:
-        return absolute_url(comment.get_absolute_url())
+        return absolute_url(comment.feed_url)
 
     def item_guid(self, comment: Comment) -> str:
-        return self.item_link(comment)
+        return absolute_url(comment.get_absolute_url())
 
     def item_author_name(self, comment: Comment) -> str:
         return comment.author_name
@@ -66,7 +70,7 @@ class LatestCommentsFeed(_CommentFeed):
         return reverse("comments:feed")
 
     def items(self):
-        return (
+        return _linked(
             Comment.objects.public()
             .filter(is_removed=False)
             .select_related("post", "page")
@@ -114,7 +118,7 @@ class PostCommentsFeed(_CommentFeed):
         return reverse("comments:post_feed", kwargs=post.permalink_kwargs())
 
     def items(self, post: Post):
-        return (
+        return _linked(
             Comment.objects.public()
             .filter(post=post, is_removed=False)
             .select_related("post")
@@ -129,3 +133,15 @@ class _MovedPost(Exception):
     def __init__(self, url: str):
         super().__init__(url)
         self.url = url
+
+
+def _linked(comments) -> list[Comment]:
+    """The feed's comments, each knowing the comment page that shows it (one query for all of them).
+
+    Kept on the comments, not on the feed: one feed object answers every request.
+    """
+    comments = list(comments)
+    urls = comment_urls(comments)
+    for comment in comments:
+        comment.feed_url = urls[comment.pk]
+    return comments

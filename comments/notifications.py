@@ -239,6 +239,13 @@ def _announce_post_by_id(post_id: int) -> None:
 # Building the letters ---------------------------------------------------------------------------
 
 
+def _comment_url(comment: Comment) -> str:
+    """The comment's own comment page, by the same rule as the reader's redirect after posting."""
+    from .services import comment_url  # services imports this module to send mail after commit
+
+    return comment_url(comment)
+
+
 def moderators():
     """Active users who may moderate and have an address: superusers and holders of the permission."""
     has_permission = Q(
@@ -265,7 +272,7 @@ def _ask_moderators(comment: Comment) -> None:
         "comment": comment,
         "post": comment.target,
         "target_noun": "page" if comment.page_id else "post",
-        "comment_url": absolute_url(comment.get_absolute_url()),
+        "comment_url": absolute_url(_comment_url(comment)),
         "admin_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
         "queue_url": absolute_url(reverse("admin:comments_comment_changelist") + "?comment_status=pending"),
         "waiting": waiting,
@@ -305,7 +312,7 @@ def _announce_comment(comment: Comment) -> None:
         "comment": comment,
         "post": post,
         "target_noun": "page" if comment.page_id else "post",
-        "comment_url": absolute_url(comment.get_absolute_url()),
+        "comment_url": absolute_url(_comment_url(comment)),
         "post_url": absolute_url(post.get_absolute_url()),
     }
     letters = []

@@ -4,7 +4,9 @@ Views stay thin: they turn requests into these keyword-only calls and a refusal
 (:class:`CommentRefused`) into a themed page that keeps what the reader typed.
 """
 
+import bisect
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -205,30 +207,58 @@ def reader_may_change(comment: Comment, *, request, discussion: DiscussionSettin
     )
 
 
-def page_of(comment: Comment, *, discussion: DiscussionSettings) -> int:
-    """The comment page showing `comment`, so the redirect after posting lands on it."""
+def _pages_of(comments: Iterable[Comment], *, discussion: DiscussionSettings) -> dict[int, int]:
+    """The comment page of each comment, in one query whatever their number (none with pages off).
+
+    A page holds `comments_per_page` public top-level comments; a comment is on the page where the top of
+    its thread falls among them (a held one too: its author sees it there, and moderators are sent there).
+    """
+    comments = list(comments)
     per_page = discussion.comments_per_page
-    if not per_page:
-        return 1
-    root_pk = comment.ancestor_pk_at_depth(1)
-    roots = Comment.objects.filter(post_id=comment.post_id, page_id=comment.page_id, parent__isnull=True)
-    roots = roots.filter(Q(pk__in=Comment.objects.public().values("pk")) | Q(pk=root_pk))
-    root_path = comment.thread_path.split("/")[0]
-    if discussion.comment_order == DiscussionSettings.Order.NEWEST_FIRST:
-        before = roots.filter(thread_path__gt=root_path).count()
-    else:
-        before = roots.filter(thread_path__lt=root_path).count()
-    return before // per_page + 1
+    paged = [comment for comment in comments if comment.post_id]  # static pages show their whole thread
+    pages = dict.fromkeys((comment.pk for comment in comments), 1)
+    if not per_page or not paged:
+        return pages
+    roots: dict[int, list[str]] = {}
+    for post_id, path in (
+        Comment.objects.public()
+        .filter(post_id__in={comment.post_id for comment in paged}, parent__isnull=True)
+        .values_list("post_id", "thread_path")
+    ):
+        roots.setdefault(post_id, []).append(path)
+    for paths in roots.values():
+        paths.sort()
+    newest_first = discussion.comment_order == DiscussionSettings.Order.NEWEST_FIRST
+    for comment in paged:
+        paths = roots.get(comment.post_id, [])
+        root_path = comment.thread_path.split("/")[0]
+        before = (
+            len(paths) - bisect.bisect_right(paths, root_path) if newest_first else bisect.bisect_left(paths, root_path)
+        )
+        pages[comment.pk] = before // per_page + 1
+    return pages
 
 
-def comment_url(comment: Comment, *, discussion: DiscussionSettings) -> str:
+def comment_urls(comments: Iterable[Comment], *, discussion: DiscussionSettings | None = None) -> dict[int, str]:
+    """The address that shows each comment (by primary key): its post's comment page, or its static page, and anchor.
+
+    The one rule for links to a comment (the redirect after posting, emails, feeds, the admin), in a constant
+    number of queries for any number of comments. `Comment.get_absolute_url()` stays the page-less anchor.
+    """
+    comments = list(comments)
+    pages = _pages_of(comments, discussion=discussion or DiscussionSettings.load())
+    urls = {}
+    for comment in comments:
+        url = comment.target.get_absolute_url()
+        if pages[comment.pk] > 1:
+            url = f"{url}comment-page-{pages[comment.pk]}/"
+        urls[comment.pk] = f"{url}#{comment.anchor}"
+    return urls
+
+
+def comment_url(comment: Comment, *, discussion: DiscussionSettings | None = None) -> str:
     """The address that shows the comment: its post (or comment page) or static page, and its anchor."""
-    url = comment.target.get_absolute_url()
-    if comment.post_id:
-        page = page_of(comment, discussion=discussion)
-        if page > 1:
-            url = f"{url}comment-page-{page}/"
-    return f"{url}#{comment.anchor}"
+    return comment_urls([comment], discussion=discussion)[comment.pk]
 
 
 # Posting ------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from posts.models import Page, Post
 from ..forms import CommentForm
 from ..identity import identity_for
 from ..models import Comment, DiscussionSettings
-from ..services import load_discussion, posting_url
+from ..services import comment_url, load_discussion, posting_url
 from ..views import COMMENTER_COOKIES
 
 register = template.Library()
@@ -68,6 +68,12 @@ def discussion(context, target):
 def comment_thread(context, nodes, depth=1):
     """One level of the nested list; recursion happens through the template for each node's children."""
     return {**context.flatten(), "nodes": nodes, "depth": depth}
+
+
+@register.simple_tag(name="comment_url")
+def comment_url_tag(comment: Comment) -> str:
+    """`{% comment_url comment %}`: the address that shows the comment, on its comment page (as emails and feeds link)."""
+    return comment_url(comment)
 
 
 @register.simple_tag
