@@ -49,6 +49,23 @@ MAX_THREAD_DEPTH = 100
 COMMENT_BATCH = 2000
 THREAD_UPDATE_BATCH = 1000
 
+# WordPress keeps ids in unsigned 64-bit columns, ours are signed: a larger id cannot be stored at all.
+LARGEST_STORABLE_ID = 2**63 - 1
+# Far beyond any real WordPress site (ids count rows in one site's tables): see reserve_ids_up_to.
+LARGEST_RESERVED_ID = 2**40
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # as in the post form
+# Integer columns read from the file that are 32-bit here (Page.order).
+INT32_RANGE = (-(2**31), 2**31 - 1)
+# Column sizes of what the file fills in: PostgreSQL refuses a longer value (SQLite would keep it).
+AUTHOR_NAME_LENGTH = Comment._meta.get_field("author_name").max_length
+EMAIL_LENGTH = Comment._meta.get_field("author_email").max_length
+URL_LENGTH = Comment._meta.get_field("author_url").max_length
+USERNAME_LENGTH = 150  # django.contrib.auth's username
+TITLE_LENGTH = Post._meta.get_field("title").max_length
+SLUG_LENGTH = Post._meta.get_field("slug").max_length
+PATH_LENGTH = min(Page._meta.get_field("path").max_length, Category._meta.get_field("path").max_length)
+TERM_NAME_LENGTH = Category._meta.get_field("name").max_length
+
 _POST_STATUSES = {
     "publish": Post.Status.PUBLISHED,
     "future": Post.Status.PUBLISHED,  # a future publish date keeps it scheduled
@@ -116,9 +133,11 @@ def _parse_gmt(value: str) -> datetime | None:
     if not value or value.startswith("0000"):
         return None
     try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        parsed = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
         return None
+    # The years an author may type here too: dates at the calendar's ends overflow in time zone conversions.
+    return parsed if EARLIEST_YEAR <= parsed.year <= LATEST_YEAR else None
 
 
 def _parse_local(value: str) -> datetime | None:
@@ -131,16 +150,35 @@ def _parse_rfc822(value: str) -> datetime | None:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
-    if parsed is None or parsed.year < 1971:
+    if parsed is None or not 1971 <= parsed.year <= LATEST_YEAR:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _clean_ip(value: str) -> str | None:
+    """The commenter's address, or None; an IPv6 zone ("%eth0") means nothing off their network, and
+    PostgreSQL's inet type refuses it."""
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address(value.strip().partition("%")[0]))
     except ValueError:
         return None
+
+
+def _shown_id(legacy_id: int) -> str:
+    """An id for a note; one of thousands of digits was read as a stand-in (see wxr.parse_int)."""
+    return str(legacy_id) if abs(legacy_id) < wxr.OUT_OF_RANGE else f"(over {wxr.LONGEST_NUMBER} digits)"
+
+
+def _unreserved_note(what: str, legacy_id: int) -> str:
+    return (
+        f"{what} {legacy_id}: this ID is far larger than any real WordPress site's; it is kept for old links, "
+        "but ids of new posts and comments here stay below it."
+    )
+
+
+def _clamped_int32(value: int) -> int:
+    low, high = INT32_RANGE
+    return max(low, min(high, value))
 
 
 def _fingerprint(values: dict) -> str:
@@ -172,8 +210,21 @@ def _set_thread_positions(rows: list[tuple[int, int | None, str, int]]) -> None:
             cursor.execute(sql, [value for row in batch for value in row])
 
 
+def storable_id(legacy_id: int | None) -> bool:
+    """Whether a WordPress id fits our 64-bit legacy_id columns (WordPress's own are unsigned)."""
+    return legacy_id is not None and 0 < legacy_id <= LARGEST_STORABLE_ID
+
+
 def reserve_ids_up_to(model, highest: int | None) -> None:
-    """Move the model's id counter past `highest`, so the next row created gets a larger id."""
+    """Move the model's id counter past `highest`, so the next row created gets a larger id.
+
+    Never beyond LARGEST_RESERVED_ID (2**40, a trillion rows): an id above it can only come from a
+    damaged or hostile file, and moving the counter there (2**63 - 1 at worst) would leave no room
+    for one more post or comment. Such items are still imported with their WordPress id, so their
+    /?p=ID link and #comment-ID anchor keep working; a new row could only take the same number after
+    a trillion others, so refusing the content would cost more than it protects.
+    """
+    highest = min(highest or 0, LARGEST_RESERVED_ID)
     if not highest:
         return
     table = model._meta.db_table
@@ -241,7 +292,8 @@ class WxrImporter:
                     # After this, ids given to new posts and comments never equal a WordPress id, so a new
                     # comment's #comment-ID anchor (or a new post's /?p=ID) can't clash with an imported one.
                     for model in (Post, Comment):
-                        reserve_ids_up_to(model, model.objects.aggregate(highest=Max("legacy_id"))["highest"])
+                        sane = model.objects.filter(legacy_id__lte=LARGEST_RESERVED_ID)
+                        reserve_ids_up_to(model, sane.aggregate(highest=Max("legacy_id"))["highest"])
         except BaseException:
             self._delete_stored_files()
             raise
@@ -358,6 +410,14 @@ class WxrImporter:
             self.report.note(f"A {item.post_type} ({item.title!r}) has no ID in the file; not imported.")
             self._skip_comments(item, f"a {item.post_type} without an ID")
             return False
+        if item.post_id > LARGEST_STORABLE_ID:
+            self.report.count(kind, "skipped")
+            self.report.note(
+                f"{item.post_type.title()} {item.title!r}: its ID {_shown_id(item.post_id)} is too large to keep "
+                f"(ids here go up to {LARGEST_STORABLE_ID}); not imported."
+            )
+            self._skip_comments(item, f"a {item.post_type} whose ID is too large")
+            return False
         if item.post_id in self.seen_items:
             self.report.count(kind, "skipped")
             self.report.note(
@@ -366,6 +426,8 @@ class WxrImporter:
             self._skip_comments(item, f"a repeated {item.post_type}")
             return False
         self.seen_items.add(item.post_id)
+        if item.post_id > LARGEST_RESERVED_ID:
+            self.report.note(_unreserved_note(item.post_type.title(), item.post_id))
         return True
 
     def _skip_comments(self, item: wxr.Item, what: str) -> None:
@@ -405,7 +467,13 @@ class WxrImporter:
         if login in self.users:
             return self.users[login]
         User = get_user_model()
-        username = self.author_map.get(login, login)[:150]
+        username = self.author_map.get(login, login)
+        if len(username) > USERNAME_LENGTH:
+            self.report.note(
+                f"WordPress login {username[:40]!r}… is {len(username)} characters long; "
+                f"the user here is {username[:USERNAME_LENGTH][:40]!r}… ({USERNAME_LENGTH} characters)."
+            )
+            username = username[:USERNAME_LENGTH]
         user = User.objects.filter(username=username).first()
         if user is None and author is not None and author.email and login not in self.author_map:
             # The site owner usually has an account here already, under another username but the same address.
@@ -425,7 +493,7 @@ class WxrImporter:
                 first, _, last = author.display_name.partition(" ")
             user = User(
                 username=username,
-                email=author.email[:254],
+                email=self._whole(author.email, EMAIL_LENGTH, f"WordPress author {login[:80]!r}: the email"),
                 first_name=first[:150],
                 last_name=last[:150],
             )
@@ -438,7 +506,33 @@ class WxrImporter:
 
     # Categories and tags
 
+    def _check_terms(self, terms: list[wxr.Term], what: str) -> None:
+        """Fit terms to our columns before anything is matched on them, and say what was changed.
+
+        An id too large to store is dropped: the term is then matched on its slug, as WordPress does.
+        """
+        for term in terms:
+            if term.legacy_id is not None and abs(term.legacy_id) > LARGEST_STORABLE_ID:
+                self.report.note(
+                    f"{what} {term.name[:80] or term.slug[:80]!r}: its ID {_shown_id(term.legacy_id)} is too large to keep; "
+                    "it is matched on its slug instead."
+                )
+                term.legacy_id = None
+            if len(term.slug) > SLUG_LENGTH:
+                self.report.note(
+                    f"{what} {term.name[:80]!r}: its slug is {len(term.slug)} characters long; "
+                    f"cut to the {SLUG_LENGTH} allowed here."
+                )
+            term.slug, term.parent_slug = term.slug[:SLUG_LENGTH], term.parent_slug[:SLUG_LENGTH]
+            if len(term.name) > TERM_NAME_LENGTH:
+                self.report.note(
+                    f"{what} {term.name[:80]!r}…: its name is {len(term.name)} characters long; "
+                    f"cut to the {TERM_NAME_LENGTH} allowed here."
+                )
+                term.name = term.name[: TERM_NAME_LENGTH - 1].rstrip() + "…"
+
     def _import_categories(self, terms: list[wxr.Term]) -> None:
+        self._check_terms(terms, "Category")
         by_slug = {term.slug: term for term in terms if term.slug}
         existing = {
             c.legacy_id: c for c in Category.objects.filter(legacy_id__in=[t.legacy_id for t in terms if t.legacy_id])
@@ -459,6 +553,12 @@ class WxrImporter:
                     )
             elif term.parent_slug:
                 self.report.note(f"Category {term.name!r}: its parents loop back to it; kept at the top level.")
+            if parent is not None and len(parent.path) + 1 + len(slug) > PATH_LENGTH:
+                self.report.note(
+                    f"Category {term.name!r}: its address under {parent.path[:80]!r}… would be longer than "
+                    f"{PATH_LENGTH} characters; kept at the top level."
+                )
+                parent = None
             category = existing.get(term.legacy_id) if term.legacy_id else None
             if category is None:
                 category = Category.objects.filter(parent=parent, slug=slug).first()
@@ -477,6 +577,7 @@ class WxrImporter:
                 ensure(term.slug)
 
     def _import_tags(self, terms: list[wxr.Term]) -> None:
+        self._check_terms(terms, "Tag")
         existing = {
             t.legacy_id: t for t in Tag.objects.filter(legacy_id__in=[t.legacy_id for t in terms if t.legacy_id])
         }
@@ -553,6 +654,13 @@ class WxrImporter:
     # Attachments and media
 
     def _import_attachments(self, attachments: dict[int, Attachment]) -> None:
+        for legacy_id in [legacy_id for legacy_id in attachments if abs(legacy_id) > LARGEST_STORABLE_ID]:
+            attachment = attachments.pop(legacy_id)
+            self.report.count("images", "skipped")
+            self.report.note(
+                f"Attachment {attachment.path or attachment.url!r}: its ID {_shown_id(legacy_id)} is too large to keep; "
+                "not imported."
+            )
         existing = {image.legacy_id: image for image in Image.objects.filter(legacy_id__in=list(attachments))}
         for attachment in sorted(attachments.values(), key=lambda a: (a.menu_order, a.legacy_id)):
             if attachment.parent:
@@ -701,12 +809,11 @@ class WxrImporter:
             self.report.note(f"Post {item.post_id} ({item.title!r}) has status {item.status!r}; not imported.")
             return None
         published_at = self._post_date(item)
-        title = item.title[:300] or "(no title)"
-        base_slug = (item.post_name or slugify(item.title, allow_unicode=True) or f"post-{item.post_id}")[:200]
+        title = self._title(item)
+        base_slug = self._slug(item, "post")
         publish_date = timezone.localdate(published_at)
         slug = self._unique_post_slug(base_slug, publish_date, exclude_pk=post.pk if post else None)
-        thumbnail_id = item.meta.get("_thumbnail_id", "").strip()
-        thumbnail = self.images.get(int(thumbnail_id)) if thumbnail_id.isdigit() else None
+        thumbnail = self.images.get(wxr.parse_int(item.meta.get("_thumbnail_id", "")))
         values = {
             "title": title,
             "slug": slug,
@@ -751,6 +858,24 @@ class WxrImporter:
             )
         return post
 
+    def _title(self, item: wxr.Item) -> str:
+        if len(item.title) <= TITLE_LENGTH:
+            return item.title or "(no title)"
+        self.report.note(
+            f"{item.post_type.title()} {item.post_id}: its title is {len(item.title)} characters long; "
+            f"cut to the {TITLE_LENGTH} allowed here."
+        )
+        return item.title[: TITLE_LENGTH - 1].rstrip() + "…"
+
+    def _slug(self, item: wxr.Item, kind: str) -> str:
+        slug = item.post_name or slugify(item.title, allow_unicode=True) or f"{kind}-{item.post_id}"
+        if len(slug) > SLUG_LENGTH and item.post_name:
+            self.report.note(
+                f"{item.post_type.title()} {item.post_id} ({item.title[:80]!r}): its address {slug[:40]!r}… is "
+                f"{len(slug)} characters long; cut to the {SLUG_LENGTH} allowed here."
+            )
+        return slug[:SLUG_LENGTH]
+
     def _unique_post_slug(self, slug: str, publish_date, *, exclude_pk: int | None) -> str:
         candidate, number = slug, 1
         while Post.objects.filter(publish_date=publish_date, slug=candidate).exclude(pk=exclude_pk).exists():
@@ -769,9 +894,16 @@ class WxrImporter:
             "post_id": pk if kind == "post" else None,
             "page_id": pk if kind == "page" else None,
             "user_id": user.pk if user is not None else None,
-            "author_name": comment.author[:245] or "Anonymous",
-            "author_email": comment.author_email[:254],
-            "author_url": comment.author_url[:500],
+            "author_name": self._fitted(
+                comment.author, AUTHOR_NAME_LENGTH, f"Comment {comment.legacy_id}: its author's name"
+            )
+            or "Anonymous",
+            "author_email": self._whole(
+                comment.author_email, EMAIL_LENGTH, f"Comment {comment.legacy_id}: its author's email"
+            ),
+            "author_url": self._whole(
+                comment.author_url, URL_LENGTH, f"Comment {comment.legacy_id}: its author's website"
+            ),
             "body": comment.content,
             "status": _COMMENT_STATUSES.get(comment.approved, Comment.Status.PENDING),
             "type": _COMMENT_TYPES.get(comment.type, Comment.Type.COMMENT),
@@ -779,18 +911,39 @@ class WxrImporter:
             "created_at": created_at,
         }
 
+    def _fitted(self, value: str, length: int, what: str) -> str:
+        """Text cut to the column's length, with a note when it had to be."""
+        if len(value) <= length:
+            return value
+        self.report.note(f"{what} is {len(value)} characters long; cut to the {length} allowed here.")
+        return value[: length - 1].rstrip() + "…"
+
+    def _whole(self, value: str, length: int, what: str) -> str:
+        """An address kept whole or not at all: cut short, an email or URL would lead somewhere else."""
+        if len(value) <= length:
+            return value
+        self.report.note(f"{what} is {len(value)} characters long (at most {length} here); left out.")
+        return ""
+
     def _import_comments(self, items: list[tuple[tuple[str, int], wxr.Item]]) -> None:
         """Comments of posts or pages, each item given with its target: ("post" or "page", primary key)."""
         records = []
         for target, item in items:
             for comment in item.comments:
                 self._tally_comment(comment)
-                if comment.legacy_id <= 0 or comment.legacy_id in self.seen_comments:
+                if not storable_id(comment.legacy_id) or comment.legacy_id in self.seen_comments:
                     self.report.count("comments", "skipped")
-                    problem = "has no ID" if comment.legacy_id <= 0 else f"repeats ID {comment.legacy_id}"
-                    self.report.note(f"A comment on {item.title!r} {problem} in the file; not imported.")
+                    if comment.legacy_id <= 0:
+                        problem = "has no ID in the file"
+                    elif comment.legacy_id > LARGEST_STORABLE_ID:
+                        problem = f"has the ID {_shown_id(comment.legacy_id)}, too large to keep"
+                    else:
+                        problem = f"repeats ID {comment.legacy_id} in the file"
+                    self.report.note(f"A comment on {item.title!r} {problem}; not imported.")
                     continue
                 self.seen_comments.add(comment.legacy_id)
+                if comment.legacy_id > LARGEST_RESERVED_ID:
+                    self.report.note(_unreserved_note("Comment", comment.legacy_id))
                 records.append((target, item, comment))
         if not records:
             return
@@ -802,7 +955,7 @@ class WxrImporter:
         self._load_fingerprints(ImportedItem.Kind.COMMENT, existing)
         in_file = {comment.legacy_id: (target, item, comment) for target, item, comment in records}
         # Parents outside this batch but already in the database (an earlier import, or an earlier batch).
-        outside = {c.parent for _, _, c in records if c.parent and c.parent not in in_file}
+        outside = {c.parent for _, _, c in records if storable_id(c.parent) and c.parent not in in_file}
         known_parents = (
             {comment.legacy_id: comment for comment in Comment.objects.filter(legacy_id__in=outside)} if outside else {}
         )
@@ -955,7 +1108,7 @@ class WxrImporter:
                 return saved[legacy_id]
             item = items.get(legacy_id)
             if item is None:
-                return Page.objects.filter(legacy_id=legacy_id).first()
+                return Page.objects.filter(legacy_id=legacy_id).first() if storable_id(legacy_id) else None
             if item.status in ("trash", "auto-draft", "inherit"):
                 self.report.count("pages", "skipped")
                 self._skip_comments(item, "a skipped page")
@@ -981,18 +1134,30 @@ class WxrImporter:
         self._store_fingerprints()
 
     def _save_page(self, item: wxr.Item, page: Page | None, parent: Page | None) -> Page:
-        base_slug = (item.post_name or slugify(item.title, allow_unicode=True) or f"page-{item.post_id}")[:200]
+        base_slug = self._slug(item, "page")
+        if parent is not None and len(parent.path) + 1 + len(base_slug) > PATH_LENGTH:
+            self.report.note(
+                f"Page {item.post_id} ({item.title!r}): its address under {parent.path!r} would be longer than "
+                f"{PATH_LENGTH} characters; it is at the top level."
+            )
+            parent = None
         slug, number = base_slug, 1
         while Page.objects.filter(parent=parent, slug=slug).exclude(pk=page.pk if page else None).exists():
             number += 1
             slug = f"{base_slug[: 200 - len(str(number)) - 1]}-{number}"
+        order = _clamped_int32(item.menu_order)
+        if order != item.menu_order:
+            self.report.note(
+                f"Page {item.post_id} ({item.title!r}): its menu order {item.menu_order} is out of range; "
+                f"it is {order} here."
+            )
         values = {
-            "title": item.title[:300] or "(no title)",
+            "title": self._title(item),
             "slug": slug,
             "parent": parent,
             "body": self._body(item),
             "body_format": BodyFormat.HTML,
-            "order": item.menu_order,
+            "order": order,
             "status": Page.Status.PUBLISHED if item.status == "publish" else Page.Status.DRAFT,
             "comments_open": item.comment_status == "open",
             "author": self._user_for(item.creator),
@@ -1002,7 +1167,15 @@ class WxrImporter:
         if self._unchanged_since_last_import(ImportedItem.Kind.PAGE, item.post_id, fingerprint) and page is not None:
             self.report.count("pages", "unchanged")
             return page
-        return self._save(page, Page, values, "pages", legacy_id=item.post_id)
+        page = self._save(page, Page, values, "pages", legacy_id=item.post_id)
+        if slug != base_slug and page.slug == slug:
+            where = f"{parent.path}/" if parent is not None else ""
+            self.report.note(
+                f"Page {item.post_id} ({item.title!r}): another page already has the address "
+                f"{where + base_slug!r}; this one is at {where + slug!r} (its /?page_id={item.post_id} link leads "
+                "to it)."
+            )
+        return page
 
     # Files written during a run that did not commit
 

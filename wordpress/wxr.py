@@ -128,9 +128,20 @@ def _text(element: Element | None) -> str:
     return (element.text or "") if element is not None else ""
 
 
-def _int(value: str, default: int = 0) -> int:
+# More digits than any id or order could have: Python refuses to parse numbers of thousands of digits,
+# so such a value is read as this (still far out of range), for the importer to refuse or clamp.
+LONGEST_NUMBER = 30
+OUT_OF_RANGE = 10**LONGEST_NUMBER
+
+
+def parse_int(value: str, default: int = 0) -> int:
+    """A whole number from the file, or `default`; values may be far out of range (the importer checks)."""
     try:
-        return int(value.strip())
+        text = value.strip()
+        digits = text.lstrip("+-")
+        if len(digits) > LONGEST_NUMBER and digits.isascii() and digits.isdigit():
+            return -OUT_OF_RANGE if text.startswith("-") else OUT_OF_RANGE
+        return int(text)
     except (ValueError, AttributeError):
         return default
 
@@ -152,7 +163,7 @@ def _author(element: Element) -> Author:
         display_name=values.get("wp:author_display_name", "").strip(),
         first_name=values.get("wp:author_first_name", "").strip(),
         last_name=values.get("wp:author_last_name", "").strip(),
-        legacy_id=_int(values.get("wp:author_id", ""), 0) or None,
+        legacy_id=parse_int(values.get("wp:author_id", ""), 0) or None,
     )
 
 
@@ -163,7 +174,7 @@ def _term(element: Element, kind: str) -> Term:
             taxonomy="category",
             slug=slug_from_wordpress(values.get("wp:category_nicename", "")),
             name=values.get("wp:cat_name", "").strip(),
-            legacy_id=_int(values.get("wp:term_id", ""), 0) or None,
+            legacy_id=parse_int(values.get("wp:term_id", ""), 0) or None,
             parent_slug=slug_from_wordpress(values.get("wp:category_parent", "")),
             description=values.get("wp:category_description", ""),
         )
@@ -172,14 +183,14 @@ def _term(element: Element, kind: str) -> Term:
             taxonomy="post_tag",
             slug=slug_from_wordpress(values.get("wp:tag_slug", "")),
             name=values.get("wp:tag_name", "").strip(),
-            legacy_id=_int(values.get("wp:term_id", ""), 0) or None,
+            legacy_id=parse_int(values.get("wp:term_id", ""), 0) or None,
             description=values.get("wp:tag_description", ""),
         )
     return Term(
         taxonomy=values.get("wp:term_taxonomy", "").strip(),
         slug=slug_from_wordpress(values.get("wp:term_slug", "")),
         name=values.get("wp:term_name", "").strip(),
-        legacy_id=_int(values.get("wp:term_id", ""), 0) or None,
+        legacy_id=parse_int(values.get("wp:term_id", ""), 0) or None,
         parent_slug=slug_from_wordpress(values.get("wp:term_parent", "")),
         description=values.get("wp:term_description", ""),
     )
@@ -188,7 +199,7 @@ def _term(element: Element, kind: str) -> Term:
 def _comment(element: Element) -> WxrComment:
     values = _children(element)
     return WxrComment(
-        legacy_id=_int(values.get("wp:comment_id", "")),
+        legacy_id=parse_int(values.get("wp:comment_id", "")),
         author=values.get("wp:comment_author", "").strip(),
         author_email=values.get("wp:comment_author_email", "").strip(),
         author_url=values.get("wp:comment_author_url", "").strip(),
@@ -198,8 +209,8 @@ def _comment(element: Element) -> WxrComment:
         content=values.get("wp:comment_content", ""),
         approved=values.get("wp:comment_approved", "1").strip(),
         type=values.get("wp:comment_type", "").strip(),
-        parent=_int(values.get("wp:comment_parent", "")),
-        user_id=_int(values.get("wp:comment_user_id", "")),
+        parent=parse_int(values.get("wp:comment_parent", "")),
+        user_id=parse_int(values.get("wp:comment_user_id", "")),
     )
 
 
@@ -221,7 +232,7 @@ def _item(element: Element, *, with_comments: bool = True) -> Item:
         elif name == "excerpt:encoded":
             item.excerpt = text
         elif name == "wp:post_id":
-            item.post_id = _int(text)
+            item.post_id = parse_int(text)
         elif name == "wp:post_date":
             item.post_date = text.strip()
         elif name == "wp:post_date_gmt":
@@ -235,9 +246,9 @@ def _item(element: Element, *, with_comments: bool = True) -> Item:
         elif name == "wp:status":
             item.status = text.strip()
         elif name == "wp:post_parent":
-            item.parent = _int(text)
+            item.parent = parse_int(text)
         elif name == "wp:menu_order":
-            item.menu_order = _int(text)
+            item.menu_order = parse_int(text)
         elif name == "wp:post_type":
             item.post_type = text.strip()
         elif name == "wp:is_sticky":
