@@ -42,11 +42,15 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(**target_lookup(target))
 
     def visible_to_reader(self, *, user=None, own_comment_ids=()):
-        """Public comments plus the reader's own held ones (by account or remembered in their session)."""
+        """Public comments plus the reader's own held ones (by account or remembered in their session).
+
+        Held means pending only: as on WordPress, a comment marked as spam (or trashed) is never shown back to
+        its author as "awaiting moderation".
+        """
         own = Q(pk__in=[int(pk) for pk in own_comment_ids])
         if user is not None and user.is_authenticated:
             own |= Q(user=user)
-        held = self.filter(own, status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
+        held = self.filter(own, status=Comment.Status.PENDING)
         return self.public() | held
 
     def counted(self):

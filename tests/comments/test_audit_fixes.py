@@ -217,3 +217,42 @@ def test_feeds_link_every_comment_to_its_page_in_a_constant_number_of_queries(cl
         feed = client.get(reverse("comments:feed")).content.decode()
 
     assert feed.count("comment-page-2/#comment-") == 2 * posts
+
+
+# Bug 4: a comment the spam hook caught was shown to its author as "awaiting moderation" ------------------
+
+
+class SaysSpam:
+    """A spam-check hook (Akismet-style) that calls everything spam."""
+
+    def check(self, comment, request):
+        return True
+
+
+def test_a_comment_marked_spam_is_not_shown_to_its_author_as_awaiting_moderation(client, settings, notified):
+    settings.COMMENTS_SPAM_CHECKERS = ["tests.comments.test_audit_fixes.SaysSpam"]
+    CommentFactory(author_email="ada@example.org")  # a returning guest, so only the hook holds it back
+    post = PostFactory()
+
+    client.post(post_url(post), comment_data(post, comment="Cheap pills"))
+
+    assert Comment.objects.get(post=post).status == Comment.Status.SPAM
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Cheap pills" not in html
+    assert "Your comment is awaiting moderation." not in html
+
+
+def test_a_signed_in_reader_sees_their_held_comment_but_not_their_spam_or_trash(client):
+    reader = UserFactory()
+    post = PostFactory()
+    for status in Comment.Status:
+        CommentFactory(post=post, user=reader, status=status, body=f"My {status.label.lower()} comment")
+    client.force_login(reader)
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert "My approved comment" in html
+    assert "My pending comment" in html
+    assert html.count("Your comment is awaiting moderation.") == 1
+    assert "My spam comment" not in html
+    assert "My trash comment" not in html

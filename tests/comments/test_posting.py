@@ -400,6 +400,7 @@ def test_the_spam_check_hook_marks_spam_and_the_spammer_cannot_see_it_as_held(cl
     assert Comment.objects.get(body="Cheap VIAGRA here").status == Comment.Status.SPAM
     assert Comment.objects.get(body="Good post").status == Comment.Status.APPROVED
     assert "Cheap VIAGRA here" not in page(Client(), post)
+    assert "Cheap VIAGRA here" not in page(client, post)  # nor to the spammer, as if it were held
 
 
 # Closed posts ----------------------------------------------------------------------------------------
