@@ -256,3 +256,47 @@ def test_a_signed_in_reader_sees_their_held_comment_but_not_their_spam_or_trash(
     assert html.count("Your comment is awaiting moderation.") == 1
     assert "My spam comment" not in html
     assert "My trash comment" not in html
+
+
+# Bug 6 (kept, as on WordPress): the count includes approved replies whose parent is not shown ---------------
+
+
+@pytest.mark.parametrize("parent_status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.TRASH])
+def test_a_reply_under_a_hidden_parent_is_counted_like_wordpress_but_breaks_nothing(client, parent_status):
+    """WordPress counts every approved comment (comment_count), shown or not; the page, list and feed stay whole."""
+    discussion = DiscussionSettings.load()
+    discussion.comments_per_page = 2
+    discussion.save()
+    post = PostFactory(title="T")
+    hidden = CommentFactory(post=post, status=parent_status, body="The parent")
+    reply = CommentFactory(post=post, parent=hidden, body="The orphaned reply")
+
+    response = client.get(post.get_absolute_url())
+    html = response.content.decode()
+    asking_to_reply = client.get(post.get_absolute_url(), {"replytocom": reply.pk})
+    home = client.get("/").content.decode()
+    feed = client.get(reverse("comments:feed")).content.decode()
+
+    assert response.status_code == 200
+    assert html.count('<li id="comment-') == 0
+    assert "The orphaned reply" not in html
+    assert "One thought on “T”" in html  # WordPress parity: the count is of approved comments
+    assert '<div id="respond"' in html
+    assert asking_to_reply.status_code == 200
+    assert "Leave a Reply to" not in asking_to_reply.content.decode()
+    assert f'href="{post.get_absolute_url()}#comments">1 Comment</a>' in home
+    assert f"{post.get_absolute_url()}#comment-{reply.pk}</link>" in feed
+
+
+def test_the_author_of_a_held_comment_sees_it_with_the_approved_reply_under_it(client, notified):
+    post = PostFactory()
+    client.post(post_url(post), comment_data(post, comment="My first question"))
+    held = Comment.objects.get(post=post)
+    CommentFactory(post=post, parent=held, body="An answer from the editor")
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert held.status == Comment.Status.PENDING
+    assert "Your comment is awaiting moderation." in html
+    assert html.index("My first question") < html.index("An answer from the editor")
+    assert html.count('<li id="comment-') == 2
