@@ -1,20 +1,25 @@
-"""Form data as a browser would send it: a timestamp signed a little while ago, honeypot empty."""
+"""Form data as a browser would send it: a timestamp signed a little while ago, honeypot empty.
+
+The one copy for every test that posts a comment (tests/comments_moderation/helpers.py reuses it).
+"""
 
 import datetime
 
 import time_machine
-from django.urls import reverse
 from django.utils import timezone
 
 from comments.forms import issue_timestamp
+from comments.services import posting_url
 
 
-def signed_timestamp(post, *, seconds_ago: float = 30) -> str:
+def signed_timestamp(target, *, seconds_ago: float = 30) -> str:
+    """The form's signed timestamp, as if the reader opened the post or page `seconds_ago` seconds ago."""
     with time_machine.travel(timezone.now() - datetime.timedelta(seconds=seconds_ago), tick=False):
-        return issue_timestamp(post)
+        return issue_timestamp(target)
 
 
-def comment_data(post, **overrides) -> dict:
+def comment_data(target, **overrides) -> dict:
+    """The comment form of a post or page as a guest's browser sends it; a field set to None is left out."""
     data = {
         "comment": "I had the same experience with rituximab infusions.",
         "name": "Ada Reader",
@@ -22,11 +27,17 @@ def comment_data(post, **overrides) -> dict:
         "url": "",
         "parent": "",
         "homepage": "",
-        "timestamp": signed_timestamp(post),
+        "timestamp": signed_timestamp(target),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
 
-def post_url(post) -> str:
-    return reverse("comments:post", kwargs={"post_id": post.pk})
+def post_url(target) -> str:
+    """Where the comment form of a post (or static page) is sent."""
+    return posting_url(target)
+
+
+def post_comment(client, target, **fields):
+    """Send the comment form of `target` through `client`, as a guest would."""
+    return client.post(post_url(target), comment_data(target, **fields))
