@@ -161,8 +161,8 @@ class Post(models.Model):
             previous = Post.objects.filter(pk=self.pk).values("slug", "publish_date").first()
         super().save(*args, **kwargs)
         if previous and (previous["slug"], previous["publish_date"]) != (self.slug, self.publish_date):
-            # Keep the old permalink so links to it redirect here.
-            PreviousSlug.objects.get_or_create(
+            # Keep the old permalink so links to it redirect here (the post that last lived there wins).
+            PreviousSlug.objects.update_or_create(
                 publish_date=previous["publish_date"], slug=previous["slug"], defaults={"post": self}
             )
 
