@@ -395,3 +395,22 @@ def test_a_control_character_pasted_into_a_post_does_not_break_the_feeds(client,
         assert rss.title == "Relapsesper year"
     if where in ("category", "tag"):
         assert "Relapsesper year" in {tag.term for tag in rss.tags}
+
+
+# Old addresses.
+
+
+def test_an_old_address_leads_to_the_post_that_last_lived_there(client):
+    """A post renamed away from "x", then a new post at "x" renamed too: links to "x" now mean the newer post."""
+    first = PostFactory(title="First", slug="x", published_at=at(2024, 3, 7, 9))
+    first.slug = "first-renamed"
+    first.save()
+    second = PostFactory(title="Second", slug="x", published_at=at(2024, 3, 7, 15))
+    assert client.get("/2024/03/07/x/").context["post"] == second
+
+    second.slug = "second-renamed"
+    second.save()
+
+    response = client.get("/2024/03/07/x/")
+    assert response.status_code == 301
+    assert response.url == "/2024/03/07/second-renamed/"
