@@ -426,8 +426,8 @@ class WxrImporter:
             self._skip_comments(item, f"a repeated {item.post_type}")
             return False
         self.seen_items.add(item.post_id)
-        if item.post_id > LARGEST_RESERVED_ID:
-            self.report.note(_unreserved_note(item.post_type.title(), item.post_id))
+        if item.post_type == "post" and item.post_id > LARGEST_RESERVED_ID:  # pages' ids are never reserved
+            self.report.note(_unreserved_note("Post", item.post_id))
         return True
 
     def _skip_comments(self, item: wxr.Item, what: str) -> None:
@@ -1137,7 +1137,7 @@ class WxrImporter:
         base_slug = self._slug(item, "page")
         if parent is not None and len(parent.path) + 1 + len(base_slug) > PATH_LENGTH:
             self.report.note(
-                f"Page {item.post_id} ({item.title!r}): its address under {parent.path!r} would be longer than "
+                f"Page {item.post_id} ({item.title!r}): its address under {parent.path[:80]!r}… would be longer than "
                 f"{PATH_LENGTH} characters; it is at the top level."
             )
             parent = None
@@ -1148,7 +1148,7 @@ class WxrImporter:
         order = _clamped_int32(item.menu_order)
         if order != item.menu_order:
             self.report.note(
-                f"Page {item.post_id} ({item.title!r}): its menu order {item.menu_order} is out of range; "
+                f"Page {item.post_id} ({item.title!r}): its menu order {_shown_id(item.menu_order)} is out of range; "
                 f"it is {order} here."
             )
         values = {
