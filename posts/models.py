@@ -1,5 +1,7 @@
 """Posts, static pages, categories, tags and the media library."""
 
+import re
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
@@ -283,21 +285,23 @@ def _delete_files_on_commit(storage, names: list[str]) -> None:
 
 
 def rerender_bodies_showing(image_ids: list[int]) -> None:
-    """Posts and pages store their HTML: render again the Markdown bodies that may show these images as figures.
-
-    A cheap superset (bodies with a figure and the id's digits) is fine: rendering again changes nothing else.
-    """
+    """Posts and pages store their HTML: render again the Markdown bodies that show these images as figures."""
     mentions = Q()
     for pk in image_ids:
         mentions |= Q(body__contains=str(pk))
     if not mentions:
         return
+    # The database narrows to bodies with a figure and the id's digits; the figure syntax decides.
+    ids = "|".join(str(pk) for pk in image_ids)
+    shows = re.compile(rf"\[figure\s+0*(?:{ids})(?!\d)")
     bodies = Q(mentions, body__contains="[figure", body_format=BodyFormat.MARKDOWN)
     for post in Post.objects.filter(bodies).only("body", "body_format", "excerpt"):
-        post.render()
-        Post.objects.filter(pk=post.pk).update(body_html=post.body_html, excerpt_html=post.excerpt_html)
+        if shows.search(post.body) or shows.search(post.excerpt):
+            post.render()
+            Post.objects.filter(pk=post.pk).update(body_html=post.body_html, excerpt_html=post.excerpt_html)
     for page in Page.objects.filter(bodies).only("body", "body_format"):
-        Page.objects.filter(pk=page.pk).update(body_html=rendering.render_body(page.body, page.body_format))
+        if shows.search(page.body):
+            Page.objects.filter(pk=page.pk).update(body_html=rendering.render_body(page.body, page.body_format))
 
 
 class ImageQuerySet(models.QuerySet):
