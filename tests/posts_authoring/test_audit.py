@@ -473,3 +473,18 @@ def test_the_post_list_drills_down_to_the_latest_year_a_post_may_have(client, au
 
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 1
+
+
+def test_editing_an_image_renders_again_only_the_posts_that_show_it(client, author):
+    image = chart(uploaded_by=author)
+    showing = PostFactory(body=f"[figure {image.pk}]")
+    other = PostFactory(body=f"Figure {image.pk}0 is elsewhere:\n\n[figure {image.pk}0]")
+    Post.objects.filter(pk=other.pk).update(body_html="<p>stored earlier</p>")
+
+    image.caption = "Courses of MS, a–d"
+    image.save()
+
+    showing.refresh_from_db()
+    other.refresh_from_db()
+    assert "<figcaption>Courses of MS, a–d</figcaption>" in showing.body_html
+    assert other.body_html == "<p>stored earlier</p>"
