@@ -724,9 +724,12 @@ class WxrImporter:
     def _find_upload(self, path: str) -> Path | None:
         if not self.uploads_dir or not path:
             return None
-        candidate = (self.uploads_dir / path).resolve()
-        # Never read outside the uploads folder, whatever the export says.
-        if self.uploads_dir.resolve() not in candidate.parents or not candidate.is_file():
+        try:
+            candidate = (self.uploads_dir / path).resolve()
+            # Never read outside the uploads folder, whatever the export says.
+            if self.uploads_dir.resolve() not in candidate.parents or not candidate.is_file():
+                return None
+        except (OSError, ValueError):  # a name too long for the file system: no such file here
             return None
         return candidate
 

@@ -191,6 +191,31 @@ def test_a_thumbnail_id_that_is_not_a_plain_number_is_ignored(wxr):
     assert Post.objects.get().featured_image is None
 
 
+def test_file_names_too_long_for_the_file_system_are_reported_missing(wxr, tmp_path):
+    uploads = tmp_path / "wp-content" / "uploads"
+    uploads.mkdir(parents=True)
+    name = "2024/05/" + "n" * 300 + ".jpg"  # over the 255 bytes a file name may have
+    export = wxr.write(
+        wxr.item(
+            20,
+            "photo",
+            post_type="attachment",
+            status="inherit",
+            attachment_url=f"https://old.example.org/wp-content/uploads/{name}",
+            meta={"_wp_attached_file": name},
+        ),
+        wxr.item(
+            1, "Illustrated", content=f'<img src="https://old.example.org/wp-content/uploads/{name[:-4]}-300x200.jpg">'
+        ),
+    )
+
+    report = import_wxr(source=export, uploads_dir=uploads)
+
+    assert report.missing_files == [name]
+    assert report.counts["images"]["skipped"] == 1
+    assert "-300x200.jpg" in Post.objects.get().body
+
+
 # 2. An extreme but storable id: kept for old links, and the site keeps working -----------------
 
 
