@@ -136,8 +136,18 @@ def _parse_gmt(value: str) -> datetime | None:
         parsed = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     except ValueError:
         return None
-    # The years an author may type here too: dates at the calendar's ends overflow in time zone conversions.
-    return parsed if EARLIEST_YEAR <= parsed.year <= LATEST_YEAR else None
+    return _within_calendar(parsed)
+
+
+def _within_calendar(parsed: datetime) -> datetime | None:
+    """The years an author may type here too: dates at the calendar's ends overflow in time zone conversions.
+
+    An earlier date is treated as missing (the next source of a date is used); a later one is kept as
+    the latest possible, so a post scheduled that far ahead stays scheduled rather than going public.
+    """
+    if parsed.year < EARLIEST_YEAR:
+        return None
+    return min(parsed, datetime(LATEST_YEAR, 12, 31, 23, 59, 59, tzinfo=UTC))
 
 
 def _parse_local(value: str) -> datetime | None:
@@ -150,9 +160,9 @@ def _parse_rfc822(value: str) -> datetime | None:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
-    if parsed is None or not 1971 <= parsed.year <= LATEST_YEAR:
+    if parsed is None or parsed.year < 1971:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return _within_calendar(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))
 
 
 def _clean_ip(value: str) -> str | None:

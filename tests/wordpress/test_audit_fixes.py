@@ -438,12 +438,28 @@ def test_a_page_tree_too_deep_for_its_address_is_imported(wxr):
     assert "Page 104 ('Level 4'): its address under" in notes_of(report)
 
 
-@pytest.mark.parametrize("date_gmt", ["9999-12-31 23:59:59", "0001-01-01 00:00:00"])
-def test_dates_at_the_ends_of_the_calendar_fall_back_to_the_feed_date(wxr, date_gmt):
-    export = wxr.write(wxr.item(1, "Timeless", date_gmt=date_gmt, comments=(wxr.comment(3, date_gmt=date_gmt),)))
+def test_a_post_scheduled_at_the_end_of_the_calendar_stays_scheduled(client, wxr):
+    late = "9999-12-31 23:59:59"
+    export = wxr.write(
+        wxr.item(1, "Far future", status="future", date_gmt=late, comments=(wxr.comment(3, date_gmt=late),))
+    )
+
+    import_wxr(source=export)
+    again = import_wxr(source=export)
+
+    post = Post.objects.get()
+    assert post.published_at.year == 2999
+    assert not Post.objects.published().exists()
+    assert client.get("/", {"p": 1}).status_code == 404
+    assert Comment.objects.get().created_at.year == 2999
+    assert again.total_changes == 0
+
+
+def test_a_date_before_1900_falls_back_to_the_items_feed_date(wxr):
+    early = "0001-01-01 00:00:00"
+    export = wxr.write(wxr.item(1, "Timeless", date_gmt=early, comments=(wxr.comment(3, date_gmt=early),)))
 
     import_wxr(source=export)
 
-    post = Post.objects.get()
-    assert post.published_at.year == 2024  # the item's <pubDate>
-    assert 1900 <= Comment.objects.get().created_at.year <= 2999
+    assert Post.objects.get().published_at.year == 2024  # the item's <pubDate>
+    assert Comment.objects.get().created_at.year == 2024  # the export's date
