@@ -146,9 +146,16 @@ def parse_int(value: str, default: int = 0) -> int:
         return default
 
 
+_SLUG_SEPARATORS = re.compile(r"[/\\\x00-\x1f\x7f]+")
+
+
 def slug_from_wordpress(value: str) -> str:
-    """WordPress stores non-ASCII slugs percent-encoded (%e6%bc%a2); ours are Unicode."""
-    return unquote(value.strip()).strip()
+    """WordPress stores non-ASCII slugs percent-encoded (%e6%bc%a2); ours are Unicode.
+
+    Decoding must not let a slash (a second path segment: an address no view can build) or a control
+    character (PostgreSQL refuses NUL) into a slug: they become hyphens.
+    """
+    return _SLUG_SEPARATORS.sub("-", unquote(value.strip())).strip()
 
 
 def _children(element: Element) -> dict[str, str]:

@@ -463,3 +463,29 @@ def test_a_date_before_1900_falls_back_to_the_items_feed_date(wxr):
 
     assert Post.objects.get().published_at.year == 2024  # the item's <pubDate>
     assert Comment.objects.get().created_at.year == 2024  # the export's date
+
+
+def test_percent_encoded_slashes_and_nul_in_slugs_become_hyphens_and_every_page_still_renders(client, wxr):
+    export = wxr.write(
+        wxr.item(
+            1,
+            "Sneaky",
+            slug="a%2Fb%00c",
+            terms=(("category", "p%00q", "Odd category"), ("post_tag", "x%2Fy", "Odd tag")),
+        ),
+        wxr.item(2, "Guides", slug="guides", post_type="page"),
+        wxr.item(3, "Setup", slug="setup", post_type="page", parent=2),
+        wxr.item(4, "Not a child", slug="guides%2Fsetup", post_type="page"),
+        terms=category(5, "p%00q", "Odd category") + tag(6, "x%2Fy", "Odd tag"),
+    )
+
+    import_wxr(source=export)
+
+    post = Post.objects.get()
+    assert post.slug == "a-b-c"
+    assert Category.objects.get().slug == "p-q"
+    assert Tag.objects.get().slug == "x-y"
+    assert Page.objects.get(legacy_id=4).path == "guides-setup"
+    assert Page.objects.get(legacy_id=3).path == "guides/setup"
+    for url in ("/", post.get_absolute_url(), "/category/p-q/", "/tag/x-y/", "/guides-setup/", "/guides/setup/"):
+        assert client.get(url).status_code == 200, url
