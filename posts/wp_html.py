@@ -290,6 +290,11 @@ class GalleryImage:
 _GALLERY_RE = _shortcode_re(["gallery"])
 
 
+def _attachment_ids(text: str) -> list[int]:
+    """The numbers in a shortcode's id list; absurdly long ones (no WordPress id has 20 digits) are ignored."""
+    return [int(part) for part in re.findall(r"\d+", text) if len(part) <= 19]
+
+
 def expand_galleries(
     source: str, *, images: Mapping[int, GalleryImage], attached: Sequence[int] = ()
 ) -> tuple[str, int]:
@@ -307,8 +312,8 @@ def expand_galleries(
             return match.group(0)
         attributes = parse_shortcode_attributes(match.group(3))
         ids_text = attributes.get("ids") or attributes.get("include") or ""
-        ids = [int(part) for part in re.findall(r"\d+", ids_text)] if ids_text else list(attached)
-        excluded = {int(part) for part in re.findall(r"\d+", attributes.get("exclude", ""))}
+        ids = _attachment_ids(ids_text) if ids_text else list(attached)
+        excluded = set(_attachment_ids(attributes.get("exclude", "")))
         ids = [legacy_id for legacy_id in ids if legacy_id not in excluded]
         found = [images[legacy_id] for legacy_id in ids if legacy_id in images]
         missing += len(ids) - len(found)

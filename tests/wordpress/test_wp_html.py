@@ -82,6 +82,15 @@ def test_gallery_without_ids_uses_the_posts_own_attachments():
     assert 'alt="Five"' in html
 
 
+def test_gallery_with_absurdly_long_numbers_ignores_them_instead_of_crashing():
+    images = {1: GalleryImage(1, "/m/1.jpg", "One")}
+    huge = "9" * 5000
+    html, missing = expand_galleries(f'[gallery ids="{huge},1" exclude="{huge}" columns="{huge}"]', images=images)
+    assert missing == 0
+    assert html.startswith('<figure class="gallery gallery-columns-3">')
+    assert "/m/1.jpg" in html
+
+
 def test_scripts_are_removed_by_the_post_sanitiser():
     html = render_body('<p>x</p><script>alert(1)</script>\n\n<a href="javascript:alert(2)" onclick="y()">z</a>', "html")
     assert "<script" not in html
