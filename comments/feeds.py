@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, linebreaks
 
+from posts.feeds import XmlSafeFeed
 from posts.models import Post, PreviousSlug
 
 from .models import Comment
@@ -22,8 +23,12 @@ from .services import comment_urls
 FEED_LENGTH = 50
 
 
+class XmlSafeRssFeed(XmlSafeFeed, Rss201rev2Feed):
+    """RSS 2.0 that leaves out characters XML cannot carry (a vertical tab pasted into a title)."""
+
+
 class _CommentFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type = XmlSafeRssFeed
 
     def feed_url(self, obj=None):
         return absolute_url(self.feed_path(obj))
