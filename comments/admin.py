@@ -402,6 +402,14 @@ def approved_comment_count(on: str = "post"):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def comment_count_link(target, field: str) -> str:
+    """The approved count of a post or page (annotated by the list's query), linking to its comments."""
+    count = getattr(target, "approved_comment_count", 0)
+    url = f"{reverse('admin:comments_comment_changelist')}?{field}__id__exact={target.pk}"
+    label = f"{count} approved comment{'s' if count != 1 else ''}"
+    return format_html('<a href="{}" class="comment-count" title="{}">{}</a>', url, label, count)
+
+
 class PostWithCommentsAdmin(PostAdmin):
     """The posts admin plus a "Comments" column: the approved count, linking to that post's comments."""
 
@@ -412,10 +420,7 @@ class PostWithCommentsAdmin(PostAdmin):
 
     @admin.display(description="Comments", ordering="approved_comment_count")
     def comment_count(self, post):
-        count = getattr(post, "approved_comment_count", 0)
-        url = f"{reverse('admin:comments_comment_changelist')}?post__id__exact={post.pk}"
-        label = f"{count} approved comment{'s' if count != 1 else ''}"
-        return format_html('<a href="{}" class="comment-count" title="{}">{}</a>', url, label, count)
+        return comment_count_link(post, "post")
 
 
 if admin.site.is_registered(Post):
@@ -433,10 +438,7 @@ class PageWithCommentsAdmin(PageAdmin):
 
     @admin.display(description="Comments", ordering="approved_comment_count")
     def comment_count(self, page):
-        count = getattr(page, "approved_comment_count", 0)
-        url = f"{reverse('admin:comments_comment_changelist')}?page__id__exact={page.pk}"
-        label = f"{count} approved comment{'s' if count != 1 else ''}"
-        return format_html('<a href="{}" class="comment-count" title="{}">{}</a>', url, label, count)
+        return comment_count_link(page, "page")
 
 
 if admin.site.is_registered(Page):

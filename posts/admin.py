@@ -81,8 +81,20 @@ class NulFreeSearch:
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
 
+class WrittenByStaffAdmin(admin.ModelAdmin):
+    """Posts and pages: the author is chosen among staff, and a new one starts as the person writing it."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["queryset"] = staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+
 @admin.register(Post)
-class PostAdmin(NulFreeSearch, admin.ModelAdmin):
+class PostAdmin(NulFreeSearch, WrittenByStaffAdmin):
     """Posts for writing: authors see only their own; the buttons Save draft, Publish and Schedule set the status."""
 
     form = PostAdminForm
@@ -152,14 +164,6 @@ class PostAdmin(NulFreeSearch, admin.ModelAdmin):
         if db_field.name == "excerpt":
             kwargs["widget"] = admin.widgets.AdminTextareaWidget(attrs={"rows": 3})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "author":
-            kwargs["queryset"] = staff_users()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     # -- list columns --------------------------------------------------------------------------
 
@@ -438,7 +442,7 @@ class TagAdmin(PostCountAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(NulFreeSearch, admin.ModelAdmin):
+class PageAdmin(NulFreeSearch, WrittenByStaffAdmin):
     form = PageAdminForm
     list_display = ("title", "path", "parent", "order", "status", "show_in_navigation")
     list_editable = ("order",)
@@ -461,14 +465,6 @@ class PageAdmin(NulFreeSearch, admin.ModelAdmin):
         if db_field.name == "body":
             kwargs["widget"] = MarkdownEditor(preview_url=PREVIEW_URL)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "author":
-            kwargs["queryset"] = staff_users()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def view_on_site(self, page):
         return page.get_absolute_url() if page.status == Page.Status.PUBLISHED else None
