@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from .offline import offline_avatars
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -82,3 +84,16 @@ def screenshot():
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=full_page)
 
     return save
+
+
+@pytest.fixture
+def readers_at_browser_speed(settings, context):
+    """Readers in these tests type faster than the form's minimum age and post twice inside the flood
+    interval; both checks have their own tests, so here they are zero rather than slept through. Gravatar
+    is answered locally: there is no internet."""
+    from django.core.cache import cache
+
+    settings.COMMENTS_MIN_FORM_SECONDS = 0
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    cache.clear()
+    offline_avatars(context)

@@ -8,46 +8,18 @@ import re
 
 import pytest
 from django.core.management import call_command
-from PIL import Image as PILImage
-from PIL import ImageDraw
 from playwright.sync_api import expect
 
 from comments.models import Comment
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
+from .offline import offline_avatars
+
 TITLE = "Rituximab for Secondary Progressive MS?"
 RITUXIMAB_TITLE = TITLE  # the demo post's title
 
 
-def placeholder_avatar() -> bytes:
-    """A plain grey avatar: the browser tests never reach Gravatar (or the internet)."""
-    picture = PILImage.new("RGB", (56, 56), (214, 222, 230))
-    draw = ImageDraw.Draw(picture)
-    draw.ellipse((18, 9, 38, 29), fill=(150, 163, 178))
-    draw.ellipse((8, 32, 48, 72), fill=(150, 163, 178))
-    output = io.BytesIO()
-    picture.save(output, format="PNG")
-    return output.getvalue()
-
-
-def offline_avatars(context) -> None:
-    avatar = placeholder_avatar()
-    context.route(
-        re.compile(r"https://(secure|www)\.gravatar\.com/.*"),
-        lambda route: route.fulfill(status=200, content_type="image/png", body=avatar),
-    )
-
-
-@pytest.fixture(autouse=True)
-def _readers_at_browser_speed(settings, context):
-    """A test types in well under the form's minimum of a few seconds and posts twice inside the flood
-    interval; both checks have their own tests, so here they are set to zero rather than slept through."""
-    from django.core.cache import cache
-
-    settings.COMMENTS_MIN_FORM_SECONDS = 0
-    settings.COMMENTS_FLOOD_SECONDS = 0
-    cache.clear()
-    offline_avatars(context)
+pytestmark = pytest.mark.usefixtures("readers_at_browser_speed")
 
 
 @pytest.fixture

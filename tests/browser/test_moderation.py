@@ -9,21 +9,14 @@ from accounts import roles
 from comments.models import Comment
 from tests.factories import PostFactory, UserFactory
 
-from .test_comments import TITLE, fill_comment, offline_avatars
+from .offline import offline_avatars
+from .test_comments import TITLE, fill_comment
 
 PASSWORD = "correct horse battery staple"
 FIRST_WORDS = "First time commenting: I start ocrelizumab next month and I am nervous."
 
 
-@pytest.fixture(autouse=True)
-def _readers_at_browser_speed(settings, context):
-    """No minimum form age or flood interval (both have their own tests), and no trip to Gravatar."""
-    from django.core.cache import cache
-
-    settings.COMMENTS_MIN_FORM_SECONDS = 0
-    settings.COMMENTS_FLOOD_SECONDS = 0
-    cache.clear()
-    offline_avatars(context)
+pytestmark = pytest.mark.usefixtures("readers_at_browser_speed")
 
 
 @pytest.fixture

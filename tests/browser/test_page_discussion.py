@@ -6,20 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.browser.test_comments import comment_item, fill_comment, offline_avatars
+from tests.browser.test_comments import comment_item, fill_comment
 from tests.factories import CommentFactory, PageFactory, PostFactory, UserFactory
 
 TITLE = "About this blog"
 
 
-@pytest.fixture(autouse=True)
-def _readers_at_browser_speed(settings, context):
-    from django.core.cache import cache
-
-    settings.COMMENTS_MIN_FORM_SECONDS = 0
-    settings.COMMENTS_FLOOD_SECONDS = 0
-    cache.clear()
-    offline_avatars(context)
+pytestmark = pytest.mark.usefixtures("readers_at_browser_speed")
 
 
 def test_guest_comments_on_a_page_then_replies_in_place(live_server, page, db):

@@ -19,19 +19,10 @@ from posts.demo import content
 from posts.models import Post
 from tests.factories import UserFactory
 
+from .offline import offline_avatars
+
 PASSWORD = "correct horse battery staple"
 RITUXIMAB_TITLE = "Rituximab for Secondary Progressive MS?"
-
-
-def _placeholder_avatar() -> bytes:
-    """A plain avatar for Gravatar requests: the browser tests never reach the internet."""
-    picture = PILImage.new("RGB", (56, 56), (214, 222, 230))
-    draw = ImageDraw.Draw(picture)
-    draw.ellipse((18, 9, 38, 29), fill=(150, 163, 178))
-    draw.ellipse((8, 32, 48, 72), fill=(150, 163, 178))
-    output = io.BytesIO()
-    picture.save(output, format="PNG")
-    return output.getvalue()
 
 
 def serve_media(context, *, base_url: str, media_url: str, media_root: Path) -> None:
@@ -50,12 +41,8 @@ def serve_media(context, *, base_url: str, media_url: str, media_root: Path) -> 
         else:
             route.fulfill(status=404, body="Not found")
 
-    avatar = _placeholder_avatar()
     context.route(re.compile(re.escape(base_url + media_url) + ".*"), upload)
-    context.route(
-        re.compile(r"https://(secure|www)\.gravatar\.com/.*"),
-        lambda route: route.fulfill(status=200, content_type="image/png", body=avatar),
-    )
+    offline_avatars(context)
 
 
 @pytest.fixture
