@@ -4,11 +4,13 @@ The one copy for every test that posts a comment (tests/comments_moderation/help
 """
 
 import datetime
+import re
 
 import time_machine
 from django.utils import timezone
 
 from comments.forms import issue_timestamp
+from comments.models import DiscussionSettings
 from comments.services import posting_url
 
 
@@ -41,3 +43,24 @@ def post_url(target) -> str:
 def post_comment(client, target, **fields):
     """Send the comment form of `target` through `client`, as a guest would."""
     return client.post(post_url(target), comment_data(target, **fields))
+
+
+def configure(**changes) -> DiscussionSettings:
+    """Change the site's discussion settings as an administrator would in the admin."""
+    discussion = DiscussionSettings.load()
+    for name, value in changes.items():
+        setattr(discussion, name, value)
+    discussion.save()
+    return discussion
+
+
+def page(client, post, suffix="") -> str:
+    """The HTML of a post (or page) as this client reads it."""
+    response = client.get(post.get_absolute_url() + suffix)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def comment_ids(html: str) -> list[int]:
+    """The comments shown, in display order (by their #comment-ID anchors)."""
+    return [int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', html)]

@@ -14,7 +14,7 @@ from accounts import roles
 from comments.models import Comment, DiscussionSettings
 from comments.rendering import render_comment
 from comments.services import post_comment
-from tests.comments.helpers import comment_data, post_url
+from tests.comments.helpers import comment_data, comment_ids, configure, page, post_url
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,24 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _quiet(notified):
     """Emails are the moderation suite's story; here they are only recorded."""
-
-
-def configure(**changes) -> DiscussionSettings:
-    discussion = DiscussionSettings.load()
-    for name, value in changes.items():
-        setattr(discussion, name, value)
-    discussion.save()
-    return discussion
-
-
-def page(client, post, suffix="") -> str:
-    response = client.get(post.get_absolute_url() + suffix)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def comment_ids(html: str) -> list[int]:
-    return [int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', html)]
 
 
 def respond(html: str) -> str:

@@ -5,17 +5,10 @@ from django.contrib.auth.models import Permission
 
 from comments.models import Comment, DiscussionSettings
 from comments.services import post_comment
+from tests.comments.helpers import configure
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def configure(**changes) -> DiscussionSettings:
-    discussion = DiscussionSettings.load()
-    for name, value in changes.items():
-        setattr(discussion, name, value)
-    discussion.save()
-    return discussion
 
 
 def guest_comment(post=None, **overrides) -> Comment:

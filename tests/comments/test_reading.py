@@ -13,27 +13,10 @@ from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
 from posts.models import Post
+from tests.comments.helpers import comment_ids, configure, page
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def configure(**changes) -> DiscussionSettings:
-    discussion = DiscussionSettings.load()
-    for name, value in changes.items():
-        setattr(discussion, name, value)
-    discussion.save()
-    return discussion
-
-
-def page(client, post, suffix="") -> str:
-    response = client.get(post.get_absolute_url() + suffix)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def comment_ids(html: str) -> list[int]:
-    return [int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', html)]
 
 
 def heading(html: str) -> str:
