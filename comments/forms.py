@@ -13,6 +13,8 @@ from django.core import signing
 
 from posts.models import Page, Post
 
+from .models import discussion_kind
+
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525  # WordPress's limit for comment_content
 LARGEST_ID = 2**63 - 1  # database integer columns are signed 64-bit
@@ -31,13 +33,9 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
-def _target_key(target: Post | Page) -> str:
-    return "page" if isinstance(target, Page) else "post"
-
-
 def issue_timestamp(target: Post | Page) -> str:
     """A signed "this form was shown for this post (or page) at this time" token."""
-    return signing.dumps({_target_key(target): target.pk, "at": time.time()}, salt=TIMESTAMP_SALT)
+    return signing.dumps({discussion_kind(target): target.pk, "at": time.time()}, salt=TIMESTAMP_SALT)
 
 
 class CommentBodyForm(forms.Form):
@@ -160,7 +158,7 @@ class CommentForm(CommentBodyForm):
             raise forms.ValidationError(
                 "The form was incomplete. Your comment is still here: please post it again.", code="bad_timestamp"
             ) from error
-        if not isinstance(payload, dict) or payload.get(_target_key(self.target)) != self.target.pk:
+        if not isinstance(payload, dict) or payload.get(discussion_kind(self.target)) != self.target.pk:
             raise forms.ValidationError(
                 "The form belongs to another post. Your comment is still here: please post it again.",
                 code="bad_timestamp",

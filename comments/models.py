@@ -22,11 +22,14 @@ def _base36(number: int, width: int) -> str:
     return out.rjust(width, "0")
 
 
+def discussion_kind(target: "Post | Page | None") -> str:
+    """ "page" for a static page, else "post": the name of the field that points a comment at its discussion."""
+    return "page" if isinstance(target, Page) else "post"
+
+
 def target_lookup(target: "Post | Page") -> dict:
     """The filter that selects the comments of one discussion: a post's or a static page's."""
-    if isinstance(target, Page):
-        return {"page": target}
-    return {"post": target}
+    return {discussion_kind(target): target}
 
 
 class CommentQuerySet(models.QuerySet):
@@ -147,10 +150,9 @@ class Comment(models.Model):
 
     @target.setter
     def target(self, value: "Post | Page") -> None:
-        if isinstance(value, Page):
-            self.page, self.post = value, None
-        else:
-            self.post, self.page = value, None
+        kind = discussion_kind(value)
+        self.post = value if kind == "post" else None
+        self.page = value if kind == "page" else None
 
     @property
     def target_id(self) -> tuple[str, int | None]:
@@ -158,8 +160,7 @@ class Comment(models.Model):
         return ("page", self.page_id) if self.page_id else ("post", self.post_id)
 
     def same_discussion(self, target: "Post | Page") -> bool:
-        kind = "page" if isinstance(target, Page) else "post"
-        return self.target_id == (kind, target.pk)
+        return self.target_id == (discussion_kind(target), target.pk)
 
     def thread_segment(self) -> str:
         """This comment's sortable piece of the path: creation time, then primary key, in fixed-width base 36."""

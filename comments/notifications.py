@@ -34,7 +34,7 @@ from django.utils import timezone
 from posts.models import Page, Post
 
 from . import subscriptions
-from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, target_lookup
+from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, discussion_kind, target_lookup
 
 logger = logging.getLogger(__name__)
 
@@ -271,7 +271,7 @@ def _ask_moderators(comment: Comment) -> None:
     context = {
         "comment": comment,
         "post": comment.target,
-        "target_noun": "page" if comment.page_id else "post",
+        "target_noun": discussion_kind(comment.target),
         "comment_url": absolute_url(_comment_url(comment)),
         "admin_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
         "queue_url": absolute_url(reverse("admin:comments_comment_changelist") + "?comment_status=pending"),
@@ -311,7 +311,7 @@ def _announce_comment(comment: Comment) -> None:
     context = {
         "comment": comment,
         "post": post,
-        "target_noun": "page" if comment.page_id else "post",
+        "target_noun": discussion_kind(comment.target),
         "comment_url": absolute_url(_comment_url(comment)),
         "post_url": absolute_url(post.get_absolute_url()),
     }

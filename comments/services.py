@@ -271,11 +271,6 @@ def posting_url(target: Post | Page) -> str:
     return reverse("comments:post", kwargs={"post_id": target.pk})
 
 
-def target_noun(target: Post | Page) -> str:
-    """ "post" or "page", for messages that say what a discussion is under."""
-    return "page" if isinstance(target, Page) else "post"
-
-
 def _setting(name: str, default):
     return getattr(settings, name, default)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from .models import Subscription
+from .models import Subscription, target_lookup
 
 CONFIRM_SALT = "comments.subscription.confirm"
 UNSUBSCRIBE_SALT = "comments.subscription.unsubscribe"
@@ -59,7 +59,7 @@ def subscribe(
     if kind == Subscription.Kind.POSTS:
         post = None
     # `post` may be a static page: its thread has subscribers too.
-    where = {"post": None, "page": post} if isinstance(post, Page) else {"post": post, "page": None}
+    where = {"post": None, "page": None, **target_lookup(post)}
     verified = email_is_verified_for(user, email)
     owner = user if user is not None and user.is_authenticated else None
     try:
