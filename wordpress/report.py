@@ -20,6 +20,7 @@ class ImportReport:
     comment_types: Counter = field(default_factory=Counter)  # every comment in the file, by type
     comment_statuses: Counter = field(default_factory=Counter)  # … and by approval status
     unknown_shortcodes: Counter = field(default_factory=Counter)
+    dynamic_blocks: Counter = field(default_factory=Counter)  # block-editor blocks built from WordPress's data
     missing_files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     items_total: int = 0
@@ -62,6 +63,12 @@ class ImportReport:
         if self.unknown_shortcodes:
             listed = ", ".join(f"[{name}] ×{number}" for name, number in self.unknown_shortcodes.most_common())
             lines.append(f"Unknown shortcodes left as text in bodies: {listed}.")
+        if self.dynamic_blocks:
+            listed = ", ".join(f"{name} ×{number}" for name, number in self.dynamic_blocks.most_common())
+            lines.append(
+                "Dynamic blocks show nothing here (WordPress builds them from its own data when a page is shown): "
+                f"{listed}."
+            )
         if self.missing_files:
             lines.append(f"Attachment files not found ({self.counts['images']['skipped']}):")
             lines.extend(f"  {path}" for path in self.missing_files)
@@ -76,6 +83,7 @@ class ImportReport:
             "comment_types": dict(self.comment_types),
             "comment_statuses": dict(self.comment_statuses),
             "unknown_shortcodes": dict(self.unknown_shortcodes),
+            "dynamic_blocks": dict(self.dynamic_blocks),
             "missing_files": self.missing_files,
             "notes": self.notes,
             "items_total": self.items_total,
@@ -90,6 +98,7 @@ class ImportReport:
         report.comment_types = Counter(data.get("comment_types", {}))
         report.comment_statuses = Counter(data.get("comment_statuses", {}))
         report.unknown_shortcodes = Counter(data.get("unknown_shortcodes", {}))
+        report.dynamic_blocks = Counter(data.get("dynamic_blocks", {}))
         report.missing_files = list(data.get("missing_files", []))
         report.notes = list(data.get("notes", []))
         return report

@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from posts.models import BodyFormat, Page, Post
-from posts.wp_html import expand_galleries, unknown_shortcodes
+from posts.wp_html import (
+    dynamic_blocks,
+    expand_galleries,
+    media_player_sources,
+    unknown_shortcodes,
+    wordpress_html_to_html,
+)
 
 from .. import wxr
 from ..models import ImportedItem
@@ -53,7 +59,20 @@ class PostsMixin(ImportState):
             if missing:
                 self.report.note(f"{item.title!r}: {missing} gallery image(s) are not in the export.")
         self.report.unknown_shortcodes.update(unknown_shortcodes(body))
+        self.report.dynamic_blocks.update(dynamic_blocks(body))
+        if "audio" in body or "video" in body:
+            self._note_remote_players(item, body)
         return body
+
+    def _note_remote_players(self, item: wxr.Item, body: str) -> None:
+        """Players are kept, but their files are not copied (the media library holds images): say so per item."""
+        remote = sorted({url for url in media_player_sources(wordpress_html_to_html(body)) if "//" in url})
+        if remote:
+            listed = ", ".join(remote[:3]) + (f" and {len(remote) - 3} more" if len(remote) > 3 else "")
+            self.report.note(
+                f"{item.post_type.title()} {item.post_id} ({item.title!r}): its audio/video player(s) play "
+                f"{len(remote)} file(s) from the old site ({listed}); they play while that site serves them."
+            )
 
     def _flush_posts(self) -> None:
         items, self.pending_posts, self.pending_comment_count = self.pending_posts, [], 0
