@@ -215,6 +215,16 @@ def split_more(source: str) -> tuple[str, bool]:
     return (source[: match.start()], True) if match else (source, False)
 
 
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+
+
+def strip_all_tags(text: str) -> str:
+    """WordPress's wp_strip_all_tags(): no tags, and no script or style content either; entities stay as they are."""
+    if "<" not in text:
+        return text
+    return strip_tags(_SCRIPT_OR_STYLE.sub("", text)).strip()
+
+
 def first_words(html_source: str, count: int = EXCERPT_WORDS) -> str:
     """The first ``count`` words of rendered HTML as one paragraph, with an ellipsis when cut (figures skipped)."""
     text = html.unescape(strip_tags(FIGURE_ELEMENT.sub(" ", html_source)))

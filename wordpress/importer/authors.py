@@ -11,7 +11,7 @@ from accounts.roles import AUTHOR, assign_role
 
 from .. import wxr
 from .base import ImportState
-from .values import EMAIL_LENGTH, USERNAME_LENGTH
+from .values import EMAIL_LENGTH, USERNAME_LENGTH, plain_text
 
 USERNAME_JUNK = re.compile(r"[^\w.@+-]")
 
@@ -59,9 +59,9 @@ class AuthorsMixin(ImportState):
             self.report.count("authors", "unchanged")
         else:
             author = author or wxr.Author(login=login)
-            first, last = author.first_name, author.last_name
+            first, last = plain_text(author.first_name), plain_text(author.last_name)
             if not (first or last) and author.display_name:
-                first, _, last = author.display_name.partition(" ")
+                first, _, last = plain_text(author.display_name).partition(" ")
             user = User(
                 username=username,
                 email=self._whole(author.email, EMAIL_LENGTH, f"WordPress author {login[:80]!r}: the email"),

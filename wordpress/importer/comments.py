@@ -18,8 +18,10 @@ from .values import (
     URL_LENGTH,
     clean_ip,
     fingerprint_of,
+    is_web_address,
     parse_gmt,
     parse_local,
+    plain_text,
     shown_id,
     storable_id,
     unreserved_note,
@@ -86,14 +88,14 @@ class CommentsMixin(ImportState):
             "page_id": pk if kind == "page" else None,
             "user_id": user.pk if user is not None else None,
             "author_name": self._fitted(
-                comment.author, AUTHOR_NAME_LENGTH, f"Comment {comment.legacy_id}: its author's name"
+                plain_text(comment.author), AUTHOR_NAME_LENGTH, f"Comment {comment.legacy_id}: its author's name"
             )
             or "Anonymous",
             "author_email": self._whole(
                 comment.author_email, EMAIL_LENGTH, f"Comment {comment.legacy_id}: its author's email"
             ),
             "author_url": self._whole(
-                comment.author_url, URL_LENGTH, f"Comment {comment.legacy_id}: its author's website"
+                self._web_address(comment), URL_LENGTH, f"Comment {comment.legacy_id}: its author's website"
             ),
             "body": comment.content,
             "status": COMMENT_STATUSES.get(comment.approved, Comment.Status.PENDING),
@@ -101,6 +103,16 @@ class CommentsMixin(ImportState):
             "ip_address": clean_ip(comment.author_ip),
             "created_at": created_at,
         }
+
+    def _web_address(self, comment: wxr.WxrComment) -> str:
+        """The commenter's website, unless it is a javascript:, data: or other non-web address (dropped)."""
+        url = comment.author_url.strip()
+        if is_web_address(url):
+            return url
+        self.report.note(
+            f"Comment {comment.legacy_id}: its author's website {url[:80]!r} is not a web address; left out."
+        )
+        return ""
 
     def _import_comments(self, items: list[tuple[tuple[str, int], wxr.Item]]) -> None:
         """Comments of posts or pages, each item given with its target: ("post" or "page", primary key)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from django.utils import timezone
@@ -28,6 +29,7 @@ from .values import (
     parse_gmt,
     parse_local,
     parse_rfc822,
+    plain_text,
     shown_id,
     storable_id,
 )
@@ -158,13 +160,19 @@ class PostsMixin(ImportState):
         return post
 
     def _title(self, item: wxr.Item) -> str:
-        if len(item.title) <= TITLE_LENGTH:
-            return item.title or "(no title)"
+        title = plain_text(item.title)
+        if "<" in item.title and title != html.unescape(item.title).strip():
+            self.report.note(
+                f"{item.post_type.title()} {item.post_id} ({title!r}): titles here are plain text; "
+                f"the markup of {item.title[:120]!r} was dropped."
+            )
+        if len(title) <= TITLE_LENGTH:
+            return title or "(no title)"
         self.report.note(
-            f"{item.post_type.title()} {item.post_id}: its title is {len(item.title)} characters long; "
+            f"{item.post_type.title()} {item.post_id}: its title is {len(title)} characters long; "
             f"cut to the {TITLE_LENGTH} allowed here."
         )
-        return item.title[: TITLE_LENGTH - 1].rstrip() + "…"
+        return title[: TITLE_LENGTH - 1].rstrip() + "…"
 
     def _slug(self, item: wxr.Item, kind: str) -> str:
         slug = item.post_name or slugify(item.title, allow_unicode=True) or f"{kind}-{item.post_id}"
@@ -222,6 +230,18 @@ class PagesMixin(ImportState):
         self._import_comments(with_comments)
         self._store_fingerprints()
 
+    def _page_status(self, item: wxr.Item) -> str:
+        if item.status != "publish":
+            return Page.Status.DRAFT
+        if item.password:
+            # Pages here have no passwords (nor a private status): a draft keeps the text out of view, the
+            # navigation and the sitemap, as WordPress kept it behind its password.
+            self.report.note(
+                f"Page {item.post_id} ({plain_text(item.title)!r}) was password-protected; it is imported as a draft."
+            )
+            return Page.Status.DRAFT
+        return Page.Status.PUBLISHED
+
     def _save_page(self, item: wxr.Item, page: Page | None, parent: Page | None) -> Page:
         base_slug = self._slug(item, "page")
         if parent is not None and len(parent.path) + 1 + len(base_slug) > PATH_LENGTH:
@@ -247,7 +267,7 @@ class PagesMixin(ImportState):
             "body": self._body(item),
             "body_format": BodyFormat.HTML,
             "order": order,
-            "status": Page.Status.PUBLISHED if item.status == "publish" else Page.Status.DRAFT,
+            "status": self._page_status(item),
             "comments_open": item.comment_status == "open",
             "author": self._user_for(item.creator),
             "created_at": self._post_date(item),

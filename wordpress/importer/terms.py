@@ -8,7 +8,7 @@ from posts.models import Category, Tag
 
 from .. import wxr
 from .base import ImportState
-from .values import LARGEST_STORABLE_ID, PATH_LENGTH, SLUG_LENGTH, TERM_NAME_LENGTH, shown_id
+from .values import LARGEST_STORABLE_ID, PATH_LENGTH, SLUG_LENGTH, TERM_NAME_LENGTH, plain_text, shown_id
 
 
 class TermsMixin(ImportState):
@@ -18,6 +18,7 @@ class TermsMixin(ImportState):
         An id too large to store is dropped: the term is then matched on its slug, as WordPress does.
         """
         for term in terms:
+            term.name, term.description = plain_text(term.name), plain_text(term.description)
             if term.legacy_id is not None and abs(term.legacy_id) > LARGEST_STORABLE_ID:
                 self.report.note(
                     f"{what} {term.name[:80] or term.slug[:80]!r}: its ID {shown_id(term.legacy_id)} is too large to keep; "
@@ -106,6 +107,7 @@ class TermsMixin(ImportState):
         """Category and tag primary keys for an item, creating terms the header did not declare."""
         categories, tags = set(), set()
         for domain, nicename, name in item.terms:
+            name = plain_text(name)
             slug = (nicename or slugify(name, allow_unicode=True))[:200]
             if not slug:
                 continue

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import ipaddress
 import json
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -31,6 +33,28 @@ TITLE_LENGTH = Post._meta.get_field("title").max_length
 SLUG_LENGTH = Post._meta.get_field("slug").max_length
 PATH_LENGTH = min(Page._meta.get_field("path").max_length, Category._meta.get_field("path").max_length)
 TERM_NAME_LENGTH = Category._meta.get_field("name").max_length
+
+
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)[^>]*?>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_URL_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+
+
+def plain_text(value: str) -> str:
+    """WordPress keeps titles, names and term text as HTML ("Tom &amp; Jerry"): the text a reader should see.
+
+    Tags go as wp_strip_all_tags() removes them (scripts and styles with their content), then entities
+    are decoded once, so "Media &amp; Text" reads "Media & Text" and is escaped once when shown.
+    """
+    if "<" not in value and "&" not in value:
+        return value
+    return html.unescape(_TAG.sub("", _SCRIPT_OR_STYLE.sub("", value))).strip()
+
+
+def is_web_address(url: str) -> bool:
+    """An author's website as WordPress's esc_url() would keep it: http(s), or no scheme at all."""
+    match = _URL_SCHEME.match(url)
+    return match is None or match.group(1).lower() in ("http", "https")
 
 
 def parse_gmt(value: str) -> datetime | None:
