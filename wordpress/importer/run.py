@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from comments.models import Comment
-from posts.models import Post
+from posts.models import Page, Post
 
 from .. import wxr
 from ..report import ImportReport
@@ -79,17 +79,29 @@ class WxrImporter(AuthorsMixin, TermsMixin, MediaMixin, PostsMixin, PagesMixin, 
                 if self.report.dry_run:
                     transaction.set_rollback(True)
                 else:
-                    # After this, ids given to new posts and comments never equal a WordPress id, so a new
-                    # comment's #comment-ID anchor (or a new post's /?p=ID) can't clash with an imported one.
-                    for model in (Post, Comment):
-                        sane = model.objects.filter(legacy_id__lte=LARGEST_RESERVED_ID)
-                        reserve_ids_up_to(model, sane.aggregate(highest=Max("legacy_id"))["highest"])
+                    self._reserve_ids()
         except BaseException:
             self._delete_stored_files()
             raise
         if self.report.dry_run:
             self._delete_stored_files()
         return self.report
+
+    def _reserve_ids(self) -> None:
+        """After this, ids given to new posts, pages and comments never equal a WordPress id, so a new comment's
+        #comment-ID anchor (or a new post's /?p=ID, a new page's /?page_id=ID) can't clash with an imported one.
+
+        Posts and pages share WordPress's numbering (/?p=ID reaches either), so both start past the larger.
+        """
+
+        def highest(model) -> int:
+            sane = model.objects.filter(legacy_id__lte=LARGEST_RESERVED_ID)
+            return sane.aggregate(highest=Max("legacy_id"))["highest"] or 0
+
+        items = max(highest(Post), highest(Page))
+        for model in (Post, Page):
+            reserve_ids_up_to(model, items)
+        reserve_ids_up_to(Comment, highest(Comment))
 
     def scan(self, source: BinaryIO) -> Scan:
         """First pass: refuse a broken file before writing anything, and keep the small parts."""
@@ -185,8 +197,8 @@ class WxrImporter(AuthorsMixin, TermsMixin, MediaMixin, PostsMixin, PagesMixin, 
             self._skip_comments(item, f"a repeated {item.post_type}")
             return False
         self.seen_items.add(item.post_id)
-        if item.post_type == "post" and item.post_id > LARGEST_RESERVED_ID:  # pages' ids are never reserved
-            self.report.note(unreserved_note("Post", item.post_id))
+        if item.post_id > LARGEST_RESERVED_ID:
+            self.report.note(unreserved_note(item.post_type.title(), item.post_id))
         return True
 
     # Files written during a run that did not commit
