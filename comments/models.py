@@ -32,6 +32,17 @@ def target_lookup(target: "Post | Page") -> dict:
     return {discussion_kind(target): target}
 
 
+class Action(models.TextChoices):
+    """What a moderator does to comments: the admin's bulk actions and the one-click links in emails."""
+
+    APPROVE = "approve", "Approve"
+    UNAPPROVE = "unapprove", "Unapprove"
+    SPAM = "spam", "Mark as spam"
+    NOT_SPAM = "not_spam", "Not spam"
+    TRASH = "trash", "Move to Trash"
+    RESTORE = "restore", "Restore"
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self):
         """The one rule for what readers see: approved comments on public posts and published pages."""
