@@ -28,7 +28,7 @@ def can_moderate(user: AbstractBaseUser | None) -> bool:
     return bool(user and user.is_active and (user.is_superuser or user.has_perm("comments.moderate_comment")))
 
 
-def moderate(*, comments: Iterable[Comment], action: str) -> list[Comment]:
+def apply_action(*, comments: Iterable[Comment], action: str) -> list[Comment]:
     """Apply one action to each comment; returns those whose status changed.
 
     Comments that became approved are announced (post author, subscribers) once the transaction commits.
@@ -89,7 +89,7 @@ def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) ->
     max_depth = DiscussionSettings.load().thread_depth
     with transaction.atomic():
         if parent.status != Comment.Status.APPROVED:
-            moderate(comments=[parent], action=Action.APPROVE)
+            apply_action(comments=[parent], action=Action.APPROVE)
         attach_to = parent
         while attach_to.depth >= max_depth and attach_to.parent_id:
             attach_to = attach_to.parent

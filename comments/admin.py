@@ -97,7 +97,7 @@ def _bulk(action: actions.Action, done: str):
     """An admin action that applies a moderation action to the selected comments."""
 
     def run(modeladmin, request, queryset):
-        changed = actions.moderate(comments=queryset.select_related("post", "page"), action=action)
+        changed = actions.apply_action(comments=queryset.select_related("post", "page"), action=action)
         count = len(changed)
         modeladmin.message_user(
             request,

@@ -126,7 +126,7 @@ def moderation_link(request: HttpRequest, token: str) -> HttpResponse:
         )
     admin_url = reverse("admin:comments_comment_change", args=[comment.pk])
     if request.method == "POST":
-        changed = actions.moderate(comments=[comment], action=action)
+        changed = actions.apply_action(comments=[comment], action=action)
         return _result(
             request,
             title="Done" if changed else "Nothing to do",

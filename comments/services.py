@@ -18,7 +18,7 @@ from posts.models import Page, Post
 from . import notifications
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
-from .moderation import moderate
+from .moderation import decide_status
 from .rendering import render_comment
 
 SESSION_KEY = "comments_posted"
@@ -319,7 +319,7 @@ def post_comment(
         type=Comment.Type.COMMENT,
     )
     comment.body_html = render_comment(body)
-    comment.status = moderate(comment, discussion=discussion, request=request).status
+    comment.status = decide_status(comment, discussion=discussion, request=request).status
     with transaction.atomic():
         comment.save()
         transaction.on_commit(
@@ -341,7 +341,7 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
     comment.body = body.strip()
     comment.body_html = render_comment(comment.body)
     was_approved = comment.status == Comment.Status.APPROVED
-    comment.status = moderate(comment, discussion=discussion, request=request).status
+    comment.status = decide_status(comment, discussion=discussion, request=request).status
     comment.edited_at = timezone.now()
     with transaction.atomic():
         comment.save(update_fields=["body", "body_html", "status", "edited_at"])
