@@ -10,7 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications
+from . import notifications, threads
 from .models import Action, Comment, DiscussionSettings
 
 # Action -> the Comment method that performs it (each returns whether the status changed).
@@ -83,16 +83,14 @@ def _empty(comment: Comment) -> None:
 def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) -> Comment:
     """A moderator's reply from the admin: approved at once, and it approves the comment it answers.
 
-    At the site's maximum depth the reply joins the parent's level instead, as the "Reply" link on the
-    site would not be offered there.
+    At the site's maximum depth the reply joins the parent's level instead, by the same rule as a reader's
+    reply (threads.place_reply).
     """
-    max_depth = DiscussionSettings.load().thread_depth
+    place = threads.place_reply(parent, max_depth=DiscussionSettings.load().thread_depth)
+    attach_to = parent if place.parent_pk == parent.pk else Comment.objects.filter(pk=place.parent_pk).first()
     with transaction.atomic():
         if parent.status != Comment.Status.APPROVED:
             apply_action(comments=[parent], action=Action.APPROVE)
-        attach_to = parent
-        while attach_to.depth >= max_depth and attach_to.parent_id:
-            attach_to = attach_to.parent
         reply = Comment(
             post_id=parent.post_id,
             page_id=parent.page_id,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import notifications
+from . import notifications, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
@@ -266,11 +266,11 @@ def resolve_parent(*, target: Post | Page, parent_id, discussion: DiscussionSett
     )
     if parent is None:
         raise CommentRefused("The comment you are replying to is no longer available.")
-    max_depth = max(discussion.thread_depth, 1)
-    if max_depth == 1:
+    place = threads.place_reply(parent, max_depth=max(discussion.thread_depth, 1))
+    if place.parent_pk is None:
         return None
-    if parent.depth >= max_depth:
-        parent = Comment.objects.get(pk=parent.ancestor_pk_at_depth(max_depth - 1))
+    if place.parent_pk != parent.pk:
+        parent = Comment.objects.get(pk=place.parent_pk)
     return parent
 
 
