@@ -107,7 +107,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis when REDIS_URL is set (redis://127.0.0.1:6379/0), else a per-process memory cache.
+# Redis when REDIS_URL is set (redis://127.0.0.1:6379/0), else a table in the database (created by `migrate`).
+# Either way every worker process sees the same cache: login limits, flood control and one-time codes count
+# in it, so a per-process memory cache would let each worker count on its own.
 if env("REDIS_URL"):
     CACHES = {
         "default": {
@@ -117,7 +119,7 @@ if env("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mssite_cache"}}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
