@@ -237,7 +237,9 @@
       current = null;
       if (previewUrl) URL.revokeObjectURL(previewUrl);
       previewUrl = null;
+      // Back where the author was writing (the dialog took the focus, and with it the caret).
       textarea.focus();
+      textarea.setSelectionRange(caret, caret);
       next();
     }
 
