@@ -20,9 +20,7 @@ def stored_keys(bucket) -> set[str]:
     return {item.key for item in bucket.objects.all()}
 
 
-def test_an_upload_in_the_admin_lands_in_the_bucket_with_its_renditions_and_readers_fetch_it_there(
-    client, s3_media
-):
+def test_an_upload_in_the_admin_lands_in_the_bucket_with_its_renditions_and_readers_fetch_it_there(client, s3_media):
     author = user_with_role(roles.AUTHOR, "rosa")
     client.force_login(author)
 
