@@ -17,11 +17,12 @@ WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format install install-dev chromium admin-password migrate clean
+.PHONY: help run serve cluster test lint format install install-dev chromium admin-password migrate clean
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/"
 	@echo "make test     install test tools and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make cluster  two app servers, a worker, PostgreSQL, Redis and local S3 on this machine"
 	@echo "make lint     ruff check and format check"
 	@echo "make format   ruff fix and format"
 
@@ -51,6 +52,10 @@ run: migrate
 	@$(PY) manage.py $(WORKER) & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Two gunicorn app servers, one RQ worker, PostgreSQL and Redis (the machine's) and a local S3 endpoint.
+cluster: install-dev
+	$(PY) -m tests.cluster
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
