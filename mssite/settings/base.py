@@ -194,6 +194,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site root (favicon.ico, apple-touch-icon.png), served there by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Media: the file system by default; S3-compatible object storage (django-storages) with MEDIA_STORAGE=s3,
