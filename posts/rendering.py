@@ -56,8 +56,8 @@ ALLOWED_ATTRIBUTES = {
     "summary": _CLASS_ONLY,
     "ol": {"start", "reversed"},
     "li": {"value"},
-    "th": {"colspan", "rowspan", "scope", "style"},
-    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style", "class"},
+    "td": {"colspan", "rowspan", "style", "class"},
     "abbr": {"title"},
     "q": {"cite"},
     "blockquote": {"cite"},
@@ -72,6 +72,12 @@ _SAFE_STYLE = re.compile(r"^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$", r
 _PRELOAD = {"none", "metadata", "auto"}
 # A player the source gave no controls would be a still, silent box: readers always get the controls.
 _PLAYER_WITHOUT_CONTROLS = re.compile(r"<(audio|video)\b(?![^>]*\bcontrols\b)", re.IGNORECASE)
+_CELL_ALIGN_CLASS = re.compile(r"^has-text-align-(left|right|center)$")
+# The one style kept (a table cell's alignment), rewritten as WordPress's class: the Content-Security-Policy
+# allows no inline style, so a style attribute would be ignored by the browser (and reported).
+_CELL_ALIGN_STYLE = re.compile(
+    r"""(<t[hd]\b[^>]*?)\sstyle="\s*text-align\s*:\s*(left|right|center)\s*;?\s*"([^>]*>)""", re.IGNORECASE
+)
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -81,6 +87,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if _SAFE_STYLE.match(value) else None
     if attribute == "preload":
         return value if value in _PRELOAD else None
+    if attribute == "class" and tag in {"th", "td"}:
+        return value if _CELL_ALIGN_CLASS.match(value) else None
     if attribute == "loading":
         return value if value in {"lazy", "eager"} else None
     if attribute == "decoding":
@@ -99,7 +107,15 @@ def sanitize_html(html_source: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return _PLAYER_WITHOUT_CONTROLS.sub(r"<\1 controls=\"\"", cleaned).strip()
+    cleaned = _PLAYER_WITHOUT_CONTROLS.sub(r"<\1 controls=\"\"", cleaned).strip()
+    return _CELL_ALIGN_STYLE.sub(_cell_align_class, cleaned)
+
+
+def _cell_align_class(match: re.Match) -> str:
+    opening, alignment, rest = match.group(1), match.group(2).lower(), match.group(3)
+    if " class=" in opening or " class=" in rest:
+        return opening + rest  # already aligned by its class
+    return f'{opening} class="has-text-align-{alignment}"{rest}'
 
 
 def _figure_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -169,6 +185,8 @@ def figure_html(image, *, caption: str | None = None) -> str:
         image.alt_text,
     )
     media = format_html("<picture>{}{}</picture>", picture_source, img) if picture_source else img
+    # The figure opens the full-size file: a chart's small print is unreadable at phone width.
+    media = format_html('<a href="{}">{}</a>', image.file.url, media)
     figcaption = ""
     if caption_text or credit:
         figcaption = format_html(
@@ -191,7 +209,7 @@ def render(source: str, body_format: str) -> Rendered:
     from posts.wp_html import wordpress_html_to_html
 
     if body_format == BodyFormat.HTML:
-        return Rendered(sanitize_html(wordpress_html_to_html(source)))
+        return Rendered(scrollable_tables(sanitize_html(wordpress_html_to_html(source))))
     env: dict = {}
     tokens = _MD.parse(source, env)
     for token in tokens:
@@ -201,7 +219,34 @@ def render(source: str, body_format: str) -> Rendered:
     ids = {token.meta["id"] for token in tokens if token.type == "figure"}
     env["images"] = _images_by_id(ids)
     unsafe = _MD.renderer.render(tokens, _MD.options, env)
-    return Rendered(sanitize_html(unsafe), sorted(set(env.get("missing_image_ids", []))))
+    return Rendered(scrollable_tables(sanitize_html(unsafe)), sorted(set(env.get("missing_image_ids", []))))
+
+
+TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
+TABLE_SCROLL_OPEN = '<div class="table-scroll" role="region" tabindex="0" aria-label="Table, scrolls sideways">'
+
+
+def scrollable_tables(html_source: str) -> str:
+    """Wrap each outermost table of sanitised HTML in a box that scrolls sideways on a narrow screen.
+
+    The box can take the keyboard focus (so it can be scrolled without a mouse) and is named for screen readers.
+    """
+    out, depth, position = [], 0, 0
+    for tag in TABLE_TAG.finditer(html_source):
+        closing = bool(tag.group(1))
+        if not closing:
+            if depth == 0:
+                out.append(html_source[position : tag.start()] + TABLE_SCROLL_OPEN)
+                position = tag.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                out.append(html_source[position : tag.end()] + "</div>")
+                position = tag.end()
+    if depth:  # an unclosed table (the sanitiser closes them, but stay safe): close the box at the end
+        return "".join(out) + html_source[position:] + "</div>"
+    return "".join(out) + html_source[position:]
 
 
 def render_body(source: str, body_format: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from comments import threads
 from comments.models import Comment
 from comments.rendering import render_comment
 
@@ -27,8 +28,6 @@ from .values import (
     unreserved_note,
 )
 
-# Comment.thread_path holds 2,000 characters, 15 per level; WordPress itself displays at most 10 levels.
-MAX_THREAD_DEPTH = 100
 THREAD_UPDATE_BATCH = 1000
 
 COMMENT_STATUSES = {
@@ -232,19 +231,18 @@ class CommentsMixin(ImportState):
                     resolved[child] = (None, comment.compute_thread_path(""), 1)
                 else:
                     path, depth = above
-                    parent_pk = by_legacy[parent_legacy].pk
-                    if depth >= MAX_THREAD_DEPTH:
-                        # Stored paths have a length limit: deeper replies join their parent's level.
-                        parent_pk = (
-                            resolved[parent_legacy][0]
-                            if parent_legacy in resolved
-                            else by_legacy[parent_legacy].parent_id
-                        )
-                        path, depth = path.rpartition("/")[0], depth - 1
+                    # Stored paths have a length limit: deeper replies join their parent's level.
+                    place = threads.place_under(
+                        parent_pk=by_legacy[parent_legacy].pk,
+                        parent_path=path,
+                        parent_depth=depth,
+                        max_depth=threads.MAX_STORED_DEPTH,
+                    )
+                    if place.depth <= depth:
                         self.report.note(
-                            f"Comment {child} is more than {MAX_THREAD_DEPTH} replies deep; shown at that depth."
+                            f"Comment {child} is more than {threads.MAX_STORED_DEPTH} replies deep; shown at that depth."
                         )
-                    resolved[child] = (parent_pk, comment.compute_thread_path(path), depth + 1)
+                    resolved[child] = (place.parent_pk, comment.compute_thread_path(place.parent_path), place.depth)
                 above = resolved[child][1:]
 
         for legacy_id in [*new, *(c.legacy_id for c in changed if getattr(c, "_reparent", False))]:
@@ -256,7 +254,9 @@ class CommentsMixin(ImportState):
             comment.parent_id, comment.thread_path, comment.depth = parent_pk, path, depth
             rows.append((comment.pk, parent_pk, path, depth))
             if legacy_id not in new and old_path != "~":
-                self._move_descendants(old_path, path, depth - old_depth)
+                threads.move_descendants(
+                    Comment.objects, old_path=old_path, new_path=path, depth_change=depth - old_depth
+                )
         set_thread_positions(rows)
         plain = [c for c in changed if not getattr(c, "_reparent", False)]
         reparented = [c for c in changed if getattr(c, "_reparent", False)]
@@ -275,10 +275,3 @@ class CommentsMixin(ImportState):
             "created_at",
         ]
         Comment.objects.bulk_update(plain + reparented, fields, batch_size=500)
-
-    def _move_descendants(self, old_path: str, new_path: str, depth_change: int) -> None:
-        descendants = list(Comment.objects.filter(thread_path__startswith=f"{old_path}/"))
-        for descendant in descendants:
-            descendant.thread_path = new_path + descendant.thread_path[len(old_path) :]
-            descendant.depth += depth_change
-        Comment.objects.bulk_update(descendants, ["thread_path", "depth"], batch_size=500)
