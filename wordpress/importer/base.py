@@ -43,6 +43,7 @@ class ImportState:
         self.post_pks: dict[int, int] = {}  # WordPress post ID → our primary key
         self.fingerprints: dict[tuple[str, int], str] = {}  # what the last import wrote, for this batch
         self.new_fingerprints: dict[tuple[str, int], str] = {}
+        self.utc_offsets: dict[int, int] = {}  # WordPress post ID → minutes its local date was ahead of UTC
         self.seen_items: set[int] = set()  # WordPress IDs of posts and pages read so far
         self.seen_comments: set[int] = set()
         self.pending_posts: list[wxr.Item] = []
@@ -72,13 +73,18 @@ class ImportState:
             return
         ImportedItem.objects.bulk_create(
             [
-                ImportedItem(kind=kind, legacy_id=legacy_id, fingerprint=fingerprint)
+                ImportedItem(
+                    kind=kind,
+                    legacy_id=legacy_id,
+                    fingerprint=fingerprint,
+                    utc_offset=self.utc_offsets.get(legacy_id) if kind == ImportedItem.Kind.POST else None,
+                )
                 for (kind, legacy_id), fingerprint in self.new_fingerprints.items()
             ],
             batch_size=1000,
             update_conflicts=True,
             unique_fields=["kind", "legacy_id"],
-            update_fields=["fingerprint", "imported_at"],
+            update_fields=["fingerprint", "utc_offset", "imported_at"],
         )
         self.new_fingerprints = {}
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime
+import re
+from datetime import date, datetime, timedelta
+from urllib.parse import unquote, urlsplit
 
 from django.utils import timezone
 from django.utils.text import slugify
 
-from posts.models import BodyFormat, Page, Post
+from posts.models import BodyFormat, Page, Post, PreviousSlug
 from posts.wp_html import (
     dynamic_blocks,
     expand_galleries,
@@ -32,6 +34,7 @@ from .values import (
     plain_text,
     shown_id,
     storable_id,
+    utc_offset_minutes,
 )
 
 POST_STATUSES = {
@@ -41,6 +44,10 @@ POST_STATUSES = {
     "pending": Post.Status.PENDING,
     "private": Post.Status.PRIVATE,
 }
+
+
+# A permalink in WordPress's "day and name" structure, the one this site serves.
+_DATED_PERMALINK = re.compile(r"^/(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[^/]+)/?$")
 
 
 class PostsMixin(ImportState):
@@ -94,10 +101,37 @@ class PostsMixin(ImportState):
                 self._skip_comments(item, f"a skipped post ({item.status})")
                 continue
             self.post_pks[item.post_id] = post.pk
+            self._keep_old_permalink(item, post)
             with_comments.append((("post", post.pk), item))
         self._store_fingerprints()
         self._import_comments(with_comments)
         self._store_fingerprints()
+
+    def _keep_old_permalink(self, item: wxr.Item, post: Post) -> None:
+        """WordPress dated its permalinks by the site's local date then, which may not be our date here (another
+        time zone, or daylight saving since): keep /YYYY/MM/DD/slug/ of the old site leading to the post.
+
+        Two witnesses of the old address: the item's <link> (the permalink as the old site served it) and its
+        local post date; each one that differs from our address redirects to the post.
+        """
+        addresses = set()
+        offset = self.utc_offsets.get(item.post_id)
+        slug = item.post_name[:SLUG_LENGTH]
+        if offset is not None and slug:
+            addresses.add(((post.published_at + timedelta(minutes=offset)).date(), slug))
+        match = _DATED_PERMALINK.match(urlsplit(item.link).path)
+        if match:
+            try:
+                linked = date(int(match["year"]), int(match["month"]), int(match["day"]))
+            except ValueError:
+                linked = None
+            if linked is not None:
+                addresses.add((linked, unquote(match["slug"])[:SLUG_LENGTH]))
+        addresses.discard((post.publish_date, post.slug))
+        for old_date, old_slug in addresses:
+            if Post.objects.filter(publish_date=old_date, slug=old_slug).exists():
+                continue  # another post lives at that address here: it keeps it
+            PreviousSlug.objects.get_or_create(publish_date=old_date, slug=old_slug, defaults={"post": post})
 
     def _save_post(self, item: wxr.Item, post: Post | None) -> Post | None:
         status = POST_STATUSES.get(item.status)
@@ -110,6 +144,9 @@ class PostsMixin(ImportState):
             self.report.note(f"Post {item.post_id} ({item.title!r}) has status {item.status!r}; not imported.")
             return None
         published_at = self._post_date(item)
+        offset = utc_offset_minutes(item.post_date, item.post_date_gmt)
+        if offset is not None:
+            self.utc_offsets[item.post_id] = offset
         title = self._title(item)
         base_slug = self._slug(item, "post")
         publish_date = timezone.localdate(published_at)
@@ -129,7 +166,9 @@ class PostsMixin(ImportState):
             "featured_image_id": thumbnail.pk if thumbnail else None,
         }
         categories, tags = self._terms_for(item)
-        fingerprint = fingerprint_of({**values, "categories": sorted(categories), "tags": sorted(tags)})
+        fingerprint = fingerprint_of(
+            {**values, "categories": sorted(categories), "tags": sorted(tags), "utc_offset": offset}
+        )
         if self._unchanged_since_last_import(ImportedItem.Kind.POST, item.post_id, fingerprint) and post is not None:
             self.report.count("posts", "unchanged")
             return post

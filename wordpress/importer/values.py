@@ -21,6 +21,7 @@ from .. import wxr
 LARGEST_STORABLE_ID = 2**63 - 1
 # Far beyond any real WordPress site (ids count rows in one site's tables): see reserve_ids_up_to.
 LARGEST_RESERVED_ID = 2**40
+MAX_UTC_OFFSET_MINUTES = 14 * 60  # UTC+14 (Kiribati) is the farthest any time zone is
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # as in the post form
 # Integer columns read from the file that are 32-bit here (Page.order).
 INT32_RANGE = (-(2**31), 2**31 - 1)
@@ -76,6 +77,15 @@ def within_calendar(parsed: datetime) -> datetime | None:
     if parsed.year < EARLIEST_YEAR:
         return None
     return min(parsed, datetime(LATEST_YEAR, 12, 31, 23, 59, 59, tzinfo=UTC))
+
+
+def utc_offset_minutes(local: str, gmt: str) -> int | None:
+    """How far WordPress's local post date was ahead of its GMT date, if both are real and a real offset apart."""
+    local_moment, gmt_moment = parse_gmt(local), parse_gmt(gmt)
+    if local_moment is None or gmt_moment is None:
+        return None
+    minutes = round((local_moment - gmt_moment).total_seconds() / 60)
+    return minutes if abs(minutes) <= MAX_UTC_OFFSET_MINUTES else None
 
 
 def parse_local(value: str) -> datetime | None:
