@@ -15,6 +15,7 @@ class ImportReport:
     """Created / updated / unchanged / skipped per kind, plus lists a person should look at."""
 
     dry_run: bool = False
+    uploads_given: bool = True  # whether the run was given a copy of wp-content/uploads to read files from
     counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     skipped_types: Counter = field(default_factory=Counter)  # post types not imported, e.g. nav_menu_item
     comment_types: Counter = field(default_factory=Counter)  # every comment in the file, by type
@@ -69,7 +70,12 @@ class ImportReport:
                 "Dynamic blocks show nothing here (WordPress builds them from its own data when a page is shown): "
                 f"{listed}."
             )
-        if self.missing_files:
+        if self.missing_files and not self.uploads_given:
+            lines.append(
+                f"Attachment files not imported ({self.counts['images']['skipped']}): no uploads folder was given. "
+                "Copy the old site's wp-content/uploads here and import again with --uploads to bring them over."
+            )
+        elif self.missing_files:
             lines.append(f"Attachment files not found ({self.counts['images']['skipped']}):")
             lines.extend(f"  {path}" for path in self.missing_files)
         lines.extend(self.notes)
@@ -78,6 +84,7 @@ class ImportReport:
     def to_dict(self) -> dict:
         return {
             "dry_run": self.dry_run,
+            "uploads_given": self.uploads_given,
             "counts": {kind: dict(counter) for kind, counter in self.counts.items()},
             "skipped_types": dict(self.skipped_types),
             "comment_types": dict(self.comment_types),
@@ -91,7 +98,11 @@ class ImportReport:
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportReport:
-        report = cls(dry_run=data.get("dry_run", False), items_total=data.get("items_total", 0))
+        report = cls(
+            dry_run=data.get("dry_run", False),
+            uploads_given=data.get("uploads_given", True),
+            items_total=data.get("items_total", 0),
+        )
         for kind, counter in data.get("counts", {}).items():
             report.counts[kind] = Counter(counter)
         report.skipped_types = Counter(data.get("skipped_types", {}))

@@ -31,7 +31,7 @@ class ImportState:
         self.uploads_dir = Path(uploads_dir) if uploads_dir else None
         self.author_map = author_map or {}
         self.progress = progress or (lambda phase, done, total: None)
-        self.report = ImportReport(dry_run=dry_run)
+        self.report = ImportReport(dry_run=dry_run, uploads_given=uploads_dir is not None)
         self.users: dict[str, object] = {}
         self.user_by_legacy_id: dict[int, object] = {}
         self.categories: dict[str, Category] = {}

@@ -18,7 +18,7 @@ from .authors import AuthorsMixin
 from .comments import CommentsMixin
 from .media import Attachment, MediaMixin, upload_path
 from .posts import PagesMixin, PostsMixin
-from .terms import TermsMixin
+from .terms import TermsMixin, declared_once
 from .values import LARGEST_RESERVED_ID, LARGEST_STORABLE_ID, parse_rfc822, shown_id, unreserved_note
 
 POST_BATCH = 100
@@ -139,8 +139,9 @@ class WxrImporter(AuthorsMixin, TermsMixin, MediaMixin, PostsMixin, PagesMixin, 
     def _import(self, source: BinaryIO, scan: Scan) -> None:
         self.fallback_date = parse_rfc822(scan.channel.pub_date) or self.fallback_date
         self._import_authors(scan.authors)
-        self._import_categories([term for term in scan.terms if term.taxonomy == "category"])
-        self._import_tags([term for term in scan.terms if term.taxonomy == "post_tag"])
+        terms = declared_once(scan.terms)
+        self._import_categories([term for term in terms if term.taxonomy == "category"])
+        self._import_tags([term for term in terms if term.taxonomy == "post_tag"])
         self._import_attachments(scan.attachments)
         done, started = 0, time.monotonic()
         self.progress("importing", 0, scan.items_total)

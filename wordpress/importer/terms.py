@@ -11,6 +11,18 @@ from .base import ImportState
 from .values import LARGEST_STORABLE_ID, PATH_LENGTH, SLUG_LENGTH, TERM_NAME_LENGTH, plain_text, shown_id
 
 
+def declared_once(terms: list[wxr.Term]) -> list[wxr.Term]:
+    """Each term once: newer exports declare a tag or category twice (as <wp:tag> and again as <wp:term>)."""
+    seen: set[tuple] = set()
+    unique = []
+    for term in terms:
+        key = (term.taxonomy, term.legacy_id) if term.legacy_id else (term.taxonomy, term.slug)
+        if key not in seen:
+            seen.add(key)
+            unique.append(term)
+    return unique
+
+
 class TermsMixin(ImportState):
     def _check_terms(self, terms: list[wxr.Term], what: str) -> None:
         """Fit terms to our columns before anything is matched on them, and say what was changed.
@@ -114,25 +126,23 @@ class TermsMixin(ImportState):
             if domain == "category":
                 category = self.categories.get(slug)
                 if category is None:
+                    # Not declared in the header: created the first time, counted unchanged on a re-import.
                     category = Category.objects.filter(parent=None, slug=slug).first()
-                    category = (
-                        self._save(
-                            category,
-                            Category,
-                            {"name": (name or slug)[:200], "slug": slug, "parent": None, "description": ""},
-                            "categories",
-                        )
-                        if category is None
-                        else category
-                    )
+                    if category is None:
+                        values = {"name": (name or slug)[:200], "slug": slug, "parent": None, "description": ""}
+                        category = self._save(None, Category, values, "categories")
+                    else:
+                        self.report.count("categories", "unchanged")
                     self.categories[slug] = category
                 categories.add(category.pk)
             elif domain in ("post_tag", "tag"):
                 tag = self.tags.get(slug)
                 if tag is None:
-                    tag = Tag.objects.filter(slug=slug).first() or self._save(
-                        None, Tag, {"name": (name or slug)[:200], "slug": slug}, "tags"
-                    )
+                    tag = Tag.objects.filter(slug=slug).first()
+                    if tag is None:
+                        tag = self._save(None, Tag, {"name": (name or slug)[:200], "slug": slug}, "tags")
+                    else:
+                        self.report.count("tags", "unchanged")
                     self.tags[slug] = tag
                 tags.add(tag.pk)
         return categories, tags
