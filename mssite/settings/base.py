@@ -235,9 +235,6 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "MS Research Notes <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-# Comment notifications go out on a background thread after commit, so a slow mail server never holds up
-# the reader who posted (the tests turn it off to stay deterministic).
-COMMENTS_EMAIL_IN_BACKGROUND = env_bool("COMMENTS_EMAIL_IN_BACKGROUND", True)
 
 LOGGING = {
     "version": 1,
