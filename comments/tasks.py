@@ -13,6 +13,7 @@ logged as an error. The comment it is about was committed long before and is nev
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,8 @@ MAIL_RETRY_DELAYS = (
     datetime.timedelta(hours=2),
 )
 MAIL_ATTEMPTS = len(MAIL_RETRY_DELAYS) + 1
+# The queue every worker of this site listens on (TASKS_QUEUE; several sites may share one Redis).
+QUEUE = settings.TASKS_QUEUE
 
 
 def enqueue_on_commit(chore: Task, *args, run_after: datetime.datetime | None = None, **kwargs) -> None:
@@ -54,7 +57,7 @@ def later(chore: Task, delay: datetime.timedelta) -> Task:
 # Entry points: what happened, by id. Each works out who hears of it, then queues one send_email each.
 
 
-@task
+@task(queue_name=QUEUE)
 def comment_posted(comment_id: int, notify_comments: bool = False, notify_posts: bool = False) -> int:
     """A reader posted (or edited) a comment: moderators, the post's author and subscribers, as the case may be."""
     from . import notifications
@@ -62,7 +65,7 @@ def comment_posted(comment_id: int, notify_comments: bool = False, notify_posts:
     return notifications.comment_posted(comment_id, notify_comments=notify_comments, notify_posts=notify_posts)
 
 
-@task
+@task(queue_name=QUEUE)
 def comments_approved(comment_ids: list[int]) -> int:
     """Moderators approved held comments: the post's author and the thread's subscribers hear now."""
     from . import notifications
@@ -70,7 +73,7 @@ def comments_approved(comment_ids: list[int]) -> int:
     return notifications.comments_approved(comment_ids)
 
 
-@task
+@task(queue_name=QUEUE)
 def announce_post(post_id: int) -> int:
     """A post went public (enqueued to run at its publication time: scheduled posts need no cron)."""
     from . import notifications
@@ -78,7 +81,7 @@ def announce_post(post_id: int) -> int:
     return notifications.announce_post_by_id(post_id)
 
 
-@task
+@task(queue_name=QUEUE)
 def send_confirmation(subscription_id: int) -> int:
     """Double opt-in: ask an address to confirm its subscription."""
     from . import notifications
@@ -86,7 +89,7 @@ def send_confirmation(subscription_id: int) -> int:
     return notifications.send_confirmation_by_id(subscription_id)
 
 
-@task
+@task(queue_name=QUEUE)
 def send_email(message: dict, attempt: int = 1) -> bool:
     """Hand one rendered message to the mail server; retry with backoff, then keep it for administrators."""
     email = EmailMultiAlternatives(
