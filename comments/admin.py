@@ -474,12 +474,6 @@ admin.site.register(Page, PageWithCommentsAdmin)
 # first). So the comments entry gets its badge where the menu is built.
 
 
-BADGE_STYLE = (
-    "display:inline-block;min-width:1.4em;padding:0 .45em;margin-left:.3em;border-radius:1em;"
-    "background:#d63638;color:#fff;font-size:.85em;font-weight:600;line-height:1.5;text-align:center"
-)
-
-
 def _with_pending_badge(get_app_list):
     def get_app_list_with_badge(request, app_label=None):
         app_list = get_app_list(request, app_label)
@@ -489,10 +483,9 @@ def _with_pending_badge(get_app_list):
                     pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
                     if pending:
                         model["name"] = format_html(
-                            '{} <span class="pending-count" title="{} waiting for moderation" style="{}">{}</span>',
+                            '{} <span class="pending-count" title="{} waiting for moderation">{}</span>',
                             model["name"],
                             f"{pending} comment{'s' if pending != 1 else ''}",
-                            BADGE_STYLE,
                             pending,
                         )
                     model["pending_count"] = pending

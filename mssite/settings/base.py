@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .social import social_providers
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -73,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the Content-Security-Policy too: every response has it.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,7 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state. With REDIS_URL (redis://127.0.0.1:6379/0) every app server shares one cache (pages, rate
 # limits, flood counters) and sessions are cached there in front of the database (cached_db: a Redis restart
-# logs nobody out). Without it, a per-process memory cache and database sessions: right for one process.
+# logs nobody out). Without it the cache is a table in the database (created by `migrate`), so every worker
+# process still sees the same login limits, flood control and one-time codes.
 REDIS_URL = env("REDIS_URL")
 REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", "mssite")
 if REDIS_URL:
@@ -127,7 +133,7 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mssite_cache"}}
 
 # Background work through the Django Tasks API. "database" (django-tasks-db, the default) keeps the queue in
 # the site's own database, durable across restarts, run by `manage.py db_worker`; "rq" (django-tasks-rq) puts
@@ -189,6 +195,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site root (favicon.ico, apple-touch-icon.png), served there by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Media: the file system by default; S3-compatible object storage (django-storages) with MEDIA_STORAGE=s3,
@@ -246,4 +254,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Content-Security-Policy on every response (django-csp; see docs/security.md). Our pages, the admin and
+# allauth's need no inline script or style: JavaScript lives in static/js, CSS in static/css, so markup that
+# slips into a page cannot run. Images: ours, plus https: for avatars that providers host (a social account's
+# picture, Gravatar); CSP_IMG_SRC narrows that (e.g. "'self' data:" once avatars are served locally).
+# Media (video, audio) may come from the media storage's origin (an S3 bucket when MEDIA_URL is absolute).
+# No form-action: the social login buttons POST to us and are redirected to the provider.
+_MEDIA_ORIGIN = [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"] if urlsplit(MEDIA_URL).netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": env("CSP_IMG_SRC", "'self' data: https:").split() + _MEDIA_ORIGIN,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, *_MEDIA_ORIGIN],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": env_list("CSP_REPORT_URI") or None,
+    },
 }
