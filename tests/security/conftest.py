@@ -61,3 +61,18 @@ settings.register_profile(
 )
 settings.register_profile("explore", parent=settings.get_profile("ci"), derandomize=False, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests run on PostgreSQL; on SQLite one test runs them against PostgreSQL instead.
+
+    Whichever half runs, neither skips: the other half's tests are deselected, not skipped.
+    """
+    from django.conf import settings as django_settings
+
+    on_postgresql = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    unwanted = "sqlite_half" if on_postgresql else "postgresql"
+    deselected = [item for item in items if item.get_closest_marker(unwanted)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker(unwanted)]
