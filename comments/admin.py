@@ -21,7 +21,7 @@ from django.utils.html import format_html, strip_tags
 from posts.admin import PageAdmin, PostAdmin
 from posts.models import Page, Post
 
-from . import actions, notifications, services
+from . import actions, links, notifications
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def _bulk(action: actions.Action, done: str):
     """An admin action that applies a moderation action to the selected comments."""
 
     def run(modeladmin, request, queryset):
-        changed = actions.moderate(comments=queryset.select_related("post", "page"), action=action)
+        changed = actions.apply_action(comments=queryset.select_related("post", "page"), action=action)
         count = len(changed)
         modeladmin.message_user(
             request,
@@ -232,7 +232,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def view_on_site(self, comment: Comment):
         """The comment page that shows it; nothing to view under a draft or private post or page."""
-        return services.comment_url(comment) if comment.target.is_public else None
+        return links.comment_url(comment) if comment.target.is_public else None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = dict(extra_context or {})
@@ -273,7 +273,7 @@ class CommentAdmin(admin.ModelAdmin):
         if was_pending:
             text += "; the comment you answered is approved too"
         messages.success(
-            request, format_html('{}. <a href="{}">View it on the site</a>.', text, services.comment_url(reply))
+            request, format_html('{}. <a href="{}">View it on the site</a>.', text, links.comment_url(reply))
         )
         return redirect("admin:comments_comment_changelist")
 

@@ -182,6 +182,8 @@ def figure_html(image, *, caption: str | None = None) -> str:
         image.alt_text,
     )
     media = format_html("<picture>{}{}</picture>", picture_source, img) if picture_source else img
+    # The figure opens the full-size file: a chart's small print is unreadable at phone width.
+    media = format_html('<a href="{}">{}</a>', image.file.url, media)
     figcaption = ""
     if caption_text or credit:
         figcaption = format_html(
@@ -204,7 +206,7 @@ def render(source: str, body_format: str) -> Rendered:
     from posts.wp_html import wordpress_html_to_html
 
     if body_format == BodyFormat.HTML:
-        return Rendered(sanitize_html(wordpress_html_to_html(source)))
+        return Rendered(scrollable_tables(sanitize_html(wordpress_html_to_html(source))))
     env: dict = {}
     tokens = _MD.parse(source, env)
     for token in tokens:
@@ -214,7 +216,34 @@ def render(source: str, body_format: str) -> Rendered:
     ids = {token.meta["id"] for token in tokens if token.type == "figure"}
     env["images"] = _images_by_id(ids)
     unsafe = _MD.renderer.render(tokens, _MD.options, env)
-    return Rendered(sanitize_html(unsafe), sorted(set(env.get("missing_image_ids", []))))
+    return Rendered(scrollable_tables(sanitize_html(unsafe)), sorted(set(env.get("missing_image_ids", []))))
+
+
+TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
+TABLE_SCROLL_OPEN = '<div class="table-scroll" role="region" tabindex="0" aria-label="Table, scrolls sideways">'
+
+
+def scrollable_tables(html_source: str) -> str:
+    """Wrap each outermost table of sanitised HTML in a box that scrolls sideways on a narrow screen.
+
+    The box can take the keyboard focus (so it can be scrolled without a mouse) and is named for screen readers.
+    """
+    out, depth, position = [], 0, 0
+    for tag in TABLE_TAG.finditer(html_source):
+        closing = bool(tag.group(1))
+        if not closing:
+            if depth == 0:
+                out.append(html_source[position : tag.start()] + TABLE_SCROLL_OPEN)
+                position = tag.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                out.append(html_source[position : tag.end()] + "</div>")
+                position = tag.end()
+    if depth:  # an unclosed table (the sanitiser closes them, but stay safe): close the box at the end
+        return "".join(out) + html_source[position:] + "</div>"
+    return "".join(out) + html_source[position:]
 
 
 def render_body(source: str, body_format: str) -> str:
