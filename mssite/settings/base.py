@@ -256,6 +256,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+
 # Content-Security-Policy on every response (django-csp; see docs/security.md). Our pages, the admin and
 # allauth's need no inline script or style: JavaScript lives in static/js, CSS in static/css, so markup that
 # slips into a page cannot run. Images: ours, plus https: for avatars that providers host (a social account's
