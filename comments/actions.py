@@ -42,7 +42,21 @@ LINK_MAX_AGE = timedelta(days=7)
 
 
 def can_moderate(user: AbstractBaseUser | None) -> bool:
+    """May this person moderate every discussion (editors, administrators)?"""
     return bool(user and user.is_active and (user.is_superuser or user.has_perm("comments.moderate_comment")))
+
+
+def can_moderate_comment(user: AbstractBaseUser | None, comment: Comment) -> bool:
+    """Moderators moderate every comment; a post's author those under their own post, if the settings allow."""
+    if can_moderate(user):
+        return True
+    return bool(
+        user
+        and user.is_active
+        and comment.post_id
+        and comment.post.author_id == user.pk
+        and DiscussionSettings.load().authors_moderate_own_posts
+    )
 
 
 def moderate(*, comments: Iterable[Comment], action: str) -> list[Comment]:
