@@ -46,9 +46,7 @@ def row_of(page, text):
     return page.locator("#result_list tbody tr").filter(has_text=text)
 
 
-def test_an_author_moderates_and_answers_her_posts_discussion_on_a_phone(
-    live_server, browser, discussion, screenshot
-):
+def test_an_author_moderates_and_answers_her_posts_discussion_on_a_phone(live_server, browser, discussion, screenshot):
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
