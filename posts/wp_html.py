@@ -25,9 +25,10 @@ _ALLBLOCKS = (
     r"footer|nav|figure|figcaption|details|menu|summary)"
 )
 
-# get_html_split_regex(): an HTML element, comment or CDATA section, each possibly unterminated.
+# get_html_split_regex(): an HTML element, comment or CDATA section, each possibly unterminated. A comment is
+# matched from its "!" (as WordPress does), so "<!-- a" with text after the dashes is one comment, not "<!--".
 _HTML_SPLIT_RE = re.compile(
-    r"(<(?:!--(?:-(?!->)[^\-]*+)*+(?:-->)?|!\[CDATA\[[^\]]*+(?:](?!]>)[^\]]*+)*+(?:]]>)?|[^>]*>?))"
+    r"(<(?:(?=!--)!(?:-(?!->)[^\-]*+)*+(?:-->)?|!\[CDATA\[[^\]]*+(?:](?!]>)[^\]]*+)*+(?:]]>)?|[^>]*>?))"
 )
 
 _BLOCK_COMMENT_RE = re.compile(r"<!--\s+/?wp:[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?(?:\s.*?)?/?-->", re.DOTALL)
