@@ -71,7 +71,10 @@ def plain_text(value):
 
 
 def _cleaned(kwargs: dict, plain_fields: frozenset) -> dict:
-    return {key: xml_safe(plain_text(value) if key in plain_fields else value) for key, value in kwargs.items()}
+    # XML-illegal characters go first: "<scr\x00ipt>" is not a tag until the NUL is gone.
+    return {
+        key: plain_text(xml_safe(value)) if key in plain_fields else xml_safe(value) for key, value in kwargs.items()
+    }
 
 
 class XmlSafeFeed:

@@ -92,3 +92,11 @@ def test_every_feed_links_to_the_canonical_origin_whatever_host_was_asked(client
 
     assert "evil.example.com" not in body
     assert "https://ms.example.org/" in body
+
+
+def test_a_tag_hidden_by_a_control_character_is_stripped_too(client):
+    PostFactory(title="<scr\x00ipt>alert(97)</scr\x00ipt>Fatigue")
+
+    root = ET.fromstring(client.get("/feed/").content)
+
+    assert root.findtext("channel/item/title") == "Fatigue"
