@@ -9,13 +9,14 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format install install-dev chromium admin-password migrate clean
+.PHONY: help run serve test lint format install install-dev chromium admin-password migrate clean bench
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/"
 	@echo "make test     install test tools and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint     ruff check and format check"
 	@echo "make format   ruff fix and format"
+	@echo "make bench    load-test a production-mode site on PostgreSQL (REDIS_URL=redis://... to use Redis)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mssite needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -63,6 +64,10 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Not part of `make test` or CI: numbers, not timed tests (see docs/performance.md).
+bench: install-dev
+	$(PY) -m bench.run
 
 admin-password: migrate
 	$(PY) manage.py ensure_demo_admin --reset-password --url http://$(HOST):$(PORT)/admin/
