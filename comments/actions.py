@@ -12,6 +12,8 @@ from django.core import signing
 from django.db import models, transaction
 from django.utils import timezone
 
+from posts import pagecache
+
 from . import notifications
 from .models import Comment, DiscussionSettings
 
@@ -95,6 +97,7 @@ def _empty(comment: Comment) -> None:
         user=None,
         is_removed=True,
     )
+    pagecache.invalidate()  # a queryset update sends no signal
 
 
 def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) -> Comment:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .models import Category, Post, Tag
+from .pagecache import public_page
 from .templatetags.site import display_name
 
 FEED_ITEMS = 20
@@ -96,6 +97,7 @@ class FeedSource:
         return self.request.build_absolute_uri(path)
 
 
+@public_page
 class LatestPostsFeed(Feed):
     """/feed/: the newest public posts."""
 

@@ -7,6 +7,7 @@ from urllib.parse import unquote
 from django import template
 from django.core.paginator import Page as ListPage
 from django.db.models import Count, QuerySet
+from django.utils.functional import LazyObject
 
 from posts.models import Page, Post
 
@@ -112,6 +113,9 @@ def _posts_in_context(context) -> list[Post]:
     """Every post in the lists the page is already showing (never triggers a query of its own)."""
     found = []
     for value in context.flatten().values():
+        if issubclass(type(value), LazyObject):
+            # csrf_token, user, perms: evaluating them would issue a CSRF cookie or read the session.
+            continue
         if isinstance(value, ListPage):
             value = value.object_list
         if isinstance(value, QuerySet) and value._result_cache is None:

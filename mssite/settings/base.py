@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything a deployment changes comes from the environment."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached public page costs one cache read (posts/pagecache.py).
+    "posts.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,10 +117,28 @@ if env("REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": "mssite",
-        }
+        },
+        # Whole public pages (posts/pagecache.py), shared by every process and machine.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "KEY_PREFIX": "mssite-pages",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Files, not process memory: every worker of this machine sees the same pages and the same generation,
+        # so an invalidation in one process is seen by the next request in any other.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("PAGE_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"mssite-pages-{os.getuid()}")),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+# Seconds a public page may be served from the page cache at most (changes invalidate it at once).
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "3600"))
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
