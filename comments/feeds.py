@@ -17,9 +17,8 @@ from posts.feeds import XmlSafeFeed
 from posts.models import Post, PreviousSlug
 from posts.pagecache import public_page
 
+from .links import absolute_url, comment_urls
 from .models import Comment
-from .notifications import absolute_url
-from .services import comment_urls
 
 FEED_LENGTH = 50
 

@@ -70,7 +70,10 @@ def current_generation() -> tuple[str, float]:
 
 
 def _bump() -> None:
+    from .sidebar import forget_footer_links
+
     page_cache().set(GENERATION_KEY, (uuid.uuid4().hex[:12], time.time()), None)
+    forget_footer_links()  # a page rendered now must not take the footer from before the change
 
 
 def invalidate() -> None:

@@ -24,8 +24,11 @@ CACHES = {
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
 # Off by default, so a test that reads a page twice measures the page, not the cache;
-# tests/posts_reader/test_page_cache*.py turn it on.
+# the `page_cache` fixture (tests/conftest.py) turns it on.
 PAGE_CACHE_ENABLED = False
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Tasks run at once, in the request that enqueued them after its commit (captureOnCommitCallbacks in tests).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [TASKS_QUEUE]}}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 COMMENTS_EMAIL_IN_BACKGROUND = False
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mssite-test-media-"))
