@@ -252,3 +252,10 @@ def test_an_invalidation_in_another_process_shows_on_the_next_request(client, pa
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "mssite.settings.test"},
     )
     assert read(client, post.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_a_page_from_the_cache_costs_no_database_query(client, page_cache, post, django_assert_num_queries):
+    for url in ("/", post.get_absolute_url(), "/feed/"):
+        read(client, url)
+        with django_assert_num_queries(0):
+            assert read(client, url)["X-Page-Cache"] == "hit"
