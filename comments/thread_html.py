@@ -24,6 +24,7 @@ def render_nodes(nodes: Iterable, *, has_form: bool) -> SafeString:
 
 def _pieces(nodes: Iterable, *, has_form: bool) -> Iterator[str]:
     months = {number: str(name) for number, name in dates.MONTHS.items()}
+    zone = timezone.get_current_timezone()  # once: localtime() looks it up again for every comment
     stack = [iter(nodes)]
     while stack:
         node = next(stack[-1], None)
@@ -32,7 +33,7 @@ def _pieces(nodes: Iterable, *, has_form: bool) -> Iterator[str]:
             # A list ends with a line break; a list of replies then closes its parent's item.
             yield "\n</ol>\n</li>\n" if stack else "\n"
             continue
-        yield _comment(node, has_form=has_form, months=months)
+        yield _comment(node, has_form=has_form, months=months, zone=zone)
         if node.children:
             yield '<ol class="children">'
             stack.append(iter(node.children))
@@ -40,7 +41,7 @@ def _pieces(nodes: Iterable, *, has_form: bool) -> Iterator[str]:
             yield "\n</li>\n"
 
 
-def _comment(node, *, has_form: bool, months: dict[int, str]) -> str:
+def _comment(node, *, has_form: bool, months: dict[int, str], zone) -> str:
     """One comment's `<li>`, up to where its replies go."""
     comment = node.comment
     anchor = comment.anchor
@@ -57,7 +58,7 @@ def _comment(node, *, has_form: bool, months: dict[int, str]) -> str:
     author = f'<a href="{escape(url)}" rel="external nofollow ugc" class="url">{name}</a>' if url else name
     avatar = comment.avatar_url
     avatar = escape(str(avatar() if callable(avatar) else avatar))
-    local = timezone.localtime(comment.created_at)
+    local = comment.created_at.astimezone(zone)  # as the template's date filter showed it
     when = (
         f"{months[local.month]} {local.day}, {local.year} at {local.hour % 12 or 12}:{local.minute:02d} "
         f"{'am' if local.hour < 12 else 'pm'}"
