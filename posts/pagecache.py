@@ -20,12 +20,14 @@ import functools
 import hashlib
 import time
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import InvalidCacheBackendError, caches
 from django.db import transaction
 from django.db.models import signals
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date
@@ -150,15 +152,20 @@ def deploy_version() -> str:
 # Which requests ------------------------------------------------------------------------------------
 
 
-def is_public_view(request) -> bool:
-    """A GET or HEAD of a view marked `@public_page`."""
-    if request.method not in ("GET", "HEAD"):
-        return False
+@functools.lru_cache(maxsize=4096)
+def _is_public_path(urlconf: str, path: str) -> bool:
     try:
-        view = resolve(request.path_info).func
+        view = resolve(path, urlconf).func
     except Resolver404:
         return False
     return bool(getattr(view, "public_page", False) or getattr(getattr(view, "view_class", None), "public_page", False))
+
+
+def is_public_view(request) -> bool:
+    """A GET or HEAD of a view marked `@public_page` (the answer per address is remembered: URLs are fixed)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    return _is_public_path(getattr(request, "urlconf", None) or settings.ROOT_URLCONF, request.path_info)
 
 
 def is_personal(request) -> bool:
@@ -198,6 +205,79 @@ def _seconds_until_next_scheduled_post() -> int | None:
     return None if moment is None else max(int((moment - timezone.now()).total_seconds()), 1)
 
 
+# Stored pages --------------------------------------------------------------------------------------
+
+# A stored page: (expires at, status, headers, body). Plain values, cheap to (un)pickle.
+Entry = tuple[float, int, list[tuple[str, str]], bytes]
+
+
+def _entry(response, timeout: int) -> Entry:
+    headers = [(name, value) for name, value in response.items() if name.lower() != "x-page-cache"]
+    return (time.time() + timeout, response.status_code, headers, response.content)
+
+
+def _response(entry: Entry) -> HttpResponse:
+    _expires, status, headers, body = entry
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+class _LocalCopies:
+    """Each process keeps the pages it served last in memory, under the same generation-bearing keys.
+
+    Only the small generation is read from the shared cache per request; a page body crosses the network
+    once per process and generation. Bounded in bytes, least recently used first out.
+    """
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: str) -> Entry | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= time.time():
+            self._drop(key)
+            return None
+        self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        if len(entry[3]) > self.budget // 4:
+            return
+        if key in self.entries:
+            self._drop(key)
+        self.entries[key] = entry
+        self.size += len(entry[3])
+        while self.size > self.budget:
+            self._drop(next(iter(self.entries)))
+
+    def _drop(self, key: str) -> None:
+        self.size -= len(self.entries.pop(key)[3])
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
+
+
+local_copies = _LocalCopies(budget=int(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024)))
+
+
+def cached_entry(key: str) -> Entry | None:
+    entry = local_copies.get(key)
+    if entry is None:
+        entry = page_cache().get(key)
+        if entry is not None and entry[0] > time.time():
+            local_copies.put(key, entry)
+        else:
+            entry = None
+    return entry
+
+
 class PageCacheMiddleware:
     """Serve and store whole public pages; placed before the session, CSRF and auth middleware."""
 
@@ -215,12 +295,11 @@ class PageCacheMiddleware:
             set_response_etag(response)
             return get_conditional_response(request, etag=response.get("ETag"), response=response)
         request.page_cache_candidate = True  # the templates leave out the CSRF token
-        cache = page_cache()
         generation, since = current_generation()
         key = page_key(request, generation)
-        stored = cache.get(key)
-        if stored is not None:
-            response = stored
+        entry = cached_entry(key)
+        if entry is not None:
+            response = _response(entry)
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
@@ -232,9 +311,8 @@ class PageCacheMiddleware:
             until_scheduled = _seconds_until_next_scheduled_post()
             if until_scheduled is not None:
                 timeout = min(timeout, until_scheduled)
-            cache.set(key, response, timeout)
+            entry = _entry(response, timeout)
+            page_cache().set(key, entry, timeout)
+            local_copies.put(key, entry)
             response["X-Page-Cache"] = "miss"
-        conditional = get_conditional_response(
-            request, etag=response.get("ETag"), last_modified=int(since), response=response
-        )
-        return conditional
+        return get_conditional_response(request, etag=response.get("ETag"), last_modified=int(since), response=response)
