@@ -253,6 +253,8 @@ def main() -> None:
         "STATIC_ROOT": str(work / "static"),
         "MEDIA_ROOT": str(work / "media"),
         "BENCH_CACHE_PREFIX": prefix,
+        # Side effects (moderation mail) queue in the throw-away database: nothing is left in a shared Redis.
+        "TASKS_BACKEND": "database",
         "PYTHONPATH": str(ROOT),
     }
     processes: list[subprocess.Popen] = []
