@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
@@ -58,6 +58,16 @@ def comment_form_page(request, *, target: Post | Page, form, message: str = "", 
         "is_open": DiscussionSettings.load().comments_open_for(target),
     }
     return render(request, "comments/comment_form_page.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def form_token(request):
+    """A CSRF token for a form on a page from the full-page cache, which carries none (static/js/form-token.js).
+
+    Comment posting needs none; the social-login buttons inside the comment form post to allauth, which does.
+    """
+    return JsonResponse({"csrfToken": get_token(request)})
 
 
 def csrf_refusal(request):

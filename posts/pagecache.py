@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import signals
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
 CACHE_ALIAS = "pages"
@@ -293,6 +293,7 @@ class PageCacheMiddleware:
             if response.status_code != 200 or response.streaming:
                 return response
             set_response_etag(response)
+            patch_cache_control(response, max_age=0)
             return get_conditional_response(request, etag=response.get("ETag"), response=response)
         request.page_cache_candidate = True  # the templates leave out the CSRF token
         generation, since = current_generation()
@@ -315,4 +316,6 @@ class PageCacheMiddleware:
             page_cache().set(key, entry, timeout)
             local_copies.put(key, entry)
             response["X-Page-Cache"] = "miss"
+        # Browsers ask again each time (a 304 when nothing changed) instead of guessing a page is still fresh.
+        patch_cache_control(response, max_age=0)
         return get_conditional_response(request, etag=response.get("ETag"), last_modified=int(since), response=response)

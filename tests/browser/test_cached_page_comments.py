@@ -28,7 +28,8 @@ def post(db):
 
 
 def open_cached(page, url: str) -> None:
-    page.goto(url)  # the first reader's visit stores the page
+    """Another reader's visit stores the page; this browser then gets the stored copy, with no cookie or token."""
+    assert page.request.get(url, headers={"Cookie": ""}).headers.get("x-page-cache") == "miss"
     response = page.goto(url)
     assert response.headers.get("x-page-cache") == "hit"
     assert page.context.cookies() == []
