@@ -310,6 +310,13 @@ def main() -> None:
             status, _, _ = fetch(site_url + path)
             if status != 200:
                 sys.exit(f"{name} page {path}: HTTP {status}")
+        # The anonymous pages the targets are about must come from the page cache on a second read.
+        cached = [posts[200]["url"], posts[1000]["url"], *pages.values()]
+        for path in cached:
+            fetch(site_url + path)
+            _, _, headers = fetch(site_url + path)
+            if headers.get("X-Page-Cache") != "hit":
+                print(f"Note: {path} is not served from the page cache (X-Page-Cache: {headers.get('X-Page-Cache')})")
         _, sample, _ = fetch(f"http://127.0.0.1:{ceiling_port}/")
         print(f"Checked: every post page shows its 0/200/1,000 comments; ceiling body {len(sample)} bytes.", flush=True)
 
