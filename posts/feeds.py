@@ -70,7 +70,11 @@ def plain_text(value):
 
 
 def _cleaned(kwargs: dict, plain_fields: frozenset) -> dict:
-    return {key: xml_safe(plain_text(value) if key in plain_fields else value) for key, value in kwargs.items()}
+    # Control characters go first: a NUL inside "<scr\x00ipt>" hides the tag from the stripper, and removing it
+    # afterwards would make it a tag again.
+    return {
+        key: plain_text(xml_safe(value)) if key in plain_fields else xml_safe(value) for key, value in kwargs.items()
+    }
 
 
 class XmlSafeFeed:
