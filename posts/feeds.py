@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .models import Category, Post, Tag
+from .pagecache import public_page
 from .rendering import strip_all_tags
 from .templatetags.site import display_name
 
@@ -159,6 +160,7 @@ def feed_image(post: Post, source: FeedSource) -> FeedImage | None:
     return FeedImage(url=source.absolute(url), mime_type=MIME_TYPES.get(fmt, "image/jpeg"), description=image.alt_text)
 
 
+@public_page
 class LatestPostsFeed(Feed):
     """/feed/: the newest public posts."""
 
