@@ -9,7 +9,7 @@ import logging
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
@@ -22,8 +22,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from posts.admin import PageAdmin, PostAdmin
 from posts.models import Page, Post
 
-from . import actions, links, notifications
-from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
+from . import actions, links, tasks
+from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, UndeliveredEmail
 
 logger = logging.getLogger(__name__)
 
@@ -366,7 +366,7 @@ class CommentAdmin(admin.ModelAdmin):
         was_approved = change and Comment.objects.filter(pk=obj.pk, status=Comment.Status.APPROVED).exists()
         super().save_model(request, obj, form, change)
         if obj.status == Comment.Status.APPROVED and not was_approved:
-            transaction.on_commit(lambda: notifications.comments_approved([obj.pk]))
+            tasks.enqueue_on_commit(tasks.comments_approved, [obj.pk])
 
     def get_urls(self):
         reply = self.admin_site.admin_view(self.reply_view)
@@ -531,6 +531,28 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["email", "post__title", "page__title"]
     raw_id_fields = ["post", "page", "user"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(UndeliveredEmail)
+class UndeliveredEmailAdmin(admin.ModelAdmin):
+    """Messages the mail server kept refusing after every retry: read them, fix the server, send them again."""
+
+    list_display = ["failed_at", "to", "subject", "attempts", "error"]
+    search_fields = ["to", "subject"]
+    readonly_fields = ["to", "subject", "body", "html", "headers", "attempts", "error", "failed_at"]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send again", permissions=["change"])
+    def send_again(self, request, queryset):
+        emails = list(queryset)
+        for email in emails:
+            message = {"to": email.to, "subject": email.subject, "body": email.body, "html": email.html}
+            tasks.enqueue_on_commit(tasks.send_email, {**message, "headers": email.headers})
+        queryset.delete()
+        self.message_user(request, f"{len(emails)} email{'s' if len(emails) != 1 else ''} queued again.")
 
 
 @admin.register(PostAnnouncement)
