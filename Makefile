@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # choose RQ (mssite/settings/base.py).
 TASKS_WORKER_BACKEND := $(or $(TASKS_BACKEND),$(if $(REDIS_URL),rq,database))
 ifeq ($(TASKS_WORKER_BACKEND),rq)
-WORKER ?= rqworker --with-scheduler $(or $(TASKS_QUEUE),default)
+WORKER ?= rqworker --with-scheduler --job-class django_tasks_rq.Job $(or $(TASKS_QUEUE),default)
 else
 WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),default)
 endif

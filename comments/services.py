@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import notifications, threads
+from . import tasks, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
@@ -325,8 +325,8 @@ def post_comment(
         check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
         check_flood(user=user, ip_address=ip_address)
         comment.save()
-        transaction.on_commit(
-            lambda: notifications.comment_posted(comment, notify_comments=notify_comments, notify_posts=notify_posts)
+        tasks.enqueue_on_commit(
+            tasks.comment_posted, comment.pk, notify_comments=notify_comments, notify_posts=notify_posts
         )
     record_flood(user=user, ip_address=ip_address)
     if request is not None and hasattr(request, "session"):
@@ -350,7 +350,7 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
         comment.save(update_fields=["body", "body_html", "status", "edited_at"])
         if not (was_approved and comment.status == Comment.Status.APPROVED):
             # Newly held (or newly visible): moderators and subscribers may need to know.
-            transaction.on_commit(lambda: notifications.comment_posted(comment))
+            tasks.enqueue_on_commit(tasks.comment_posted, comment.pk)
     return comment
 
 
