@@ -107,7 +107,7 @@ def test_hostile_comment_html_is_sanitised_in_the_feed_and_the_feed_stays_valid(
     assert "onclick" not in summary
     assert "onerror" not in summary
     assert "<script" not in raw
-    # Plain text, as WordPress's the_title_rss gives it: the tags (and a script's content) are gone, "&" stays text.
+    # A name is plain text in a feed: tags (and a script's content) go, as WordPress's wp_strip_all_tags does.
     assert feed.entries[0].author == "Mallory  & Co"
 
 
