@@ -69,8 +69,8 @@ def _comment(node, *, has_form: bool, months: dict[int, str], zone) -> str:
     actions = ""
     if can_reply or node.can_change:
         reply = (
-            f'<a class="comment-reply-link" rel="nofollow" href="?replytocom={comment.pk}#respond" '
-            f'data-comment-id="{comment.pk}" data-below="div-{anchor}" data-author="{name}" '
+            f'<a class="comment-reply-link" rel="nofollow" href="?replytocom={comment.public_number}#respond" '
+            f'data-comment-id="{comment.public_number}" data-below="div-{anchor}" data-author="{name}" '
             f'aria-label="Reply to {name}">Reply</a>'
             if can_reply
             else ""

@@ -44,7 +44,7 @@ def comment_form_page(request, *, target: Post | Page, form, message: str = "", 
     parent_id = parse_comment_id(form.data.get("parent"))
     reply_to = None
     if parent_id is not None:
-        reply_to = Comment.objects.public().on(target).filter(pk=parent_id, is_removed=False).first()
+        reply_to = Comment.objects.public().on(target).numbered(parent_id).filter(is_removed=False).first()
     context = {
         # The templates call the discussion's subject "post"; a static page has the same title and URL.
         "post": target,

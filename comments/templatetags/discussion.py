@@ -32,7 +32,7 @@ def _comment_page(request) -> int | None:
 def comment_form_for(target: Post | Page, request, *, reply_to: Comment | None = None) -> CommentForm:
     """A fresh form for this reader: name, email and website from their cookies when they chose to be remembered."""
     user = getattr(request, "user", None)
-    initial = {"parent": reply_to.pk if reply_to else None}
+    initial = {"parent": reply_to.public_number if reply_to else None}
     cookies = getattr(request, "COOKIES", {})
     for field, cookie in COMMENTER_COOKIES.items():
         if cookies.get(cookie):
