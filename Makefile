@@ -17,7 +17,7 @@ WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve cluster test lint format install install-dev chromium node-tools admin-password migrate clean
+.PHONY: help run serve cluster test lint format install install-dev chromium nginx node-tools admin-password migrate clean
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/"
