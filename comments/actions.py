@@ -25,7 +25,21 @@ _METHODS = {
 
 
 def can_moderate(user: AbstractBaseUser | None) -> bool:
+    """May this person moderate every discussion (editors, administrators)?"""
     return bool(user and user.is_active and (user.is_superuser or user.has_perm("comments.moderate_comment")))
+
+
+def can_moderate_comment(user: AbstractBaseUser | None, comment: Comment) -> bool:
+    """Moderators moderate every comment; a post's author those under their own post, if the settings allow."""
+    if can_moderate(user):
+        return True
+    return bool(
+        user
+        and user.is_active
+        and comment.post_id
+        and comment.post.author_id == user.pk
+        and DiscussionSettings.load().authors_moderate_own_posts
+    )
 
 
 def apply_action(*, comments: Iterable[Comment], action: str) -> list[Comment]:

@@ -313,6 +313,12 @@ class DiscussionSettings(models.Model):
     notify_moderators = models.BooleanField("email moderators about held comments", default=True)
     notify_post_author = models.BooleanField("email the post author about new comments", default=True)
     edit_window_minutes = models.PositiveIntegerField(default=15)
+    authors_moderate_own_posts = models.BooleanField(
+        "authors moderate the comments on their own posts",
+        default=True,
+        help_text="Authors approve, hold, mark as spam and trash comments under their own posts (as on "
+        "WordPress); otherwise they read and answer them, and editors moderate.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "discussion settings"

@@ -302,8 +302,6 @@ def post_comment(
     if user is not None and not user.is_authenticated:
         user = None
     body = body.strip()
-    check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
-    check_flood(user=user, ip_address=ip_address)
     comment = Comment(
         **target_lookup(target),
         parent=parent,
@@ -321,6 +319,11 @@ def post_comment(
     comment.body_html = render_comment(body)
     comment.status = decide_status(comment, discussion=discussion, request=request).status
     with transaction.atomic():
+        # The post's (or page's) row stays locked until this comment is committed, so two identical POSTs
+        # at once (a double-clicked Post Comment) are checked one after the other: the second is a duplicate.
+        type(target).objects.select_for_update().filter(pk=target.pk).only("pk").first()
+        check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
+        check_flood(user=user, ip_address=ip_address)
         comment.save()
         tasks.enqueue_on_commit(
             tasks.comment_posted, comment.pk, notify_comments=notify_comments, notify_posts=notify_posts

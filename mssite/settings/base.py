@@ -256,13 +256,26 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+
 # Content-Security-Policy on every response (django-csp; see docs/security.md). Our pages, the admin and
 # allauth's need no inline script or style: JavaScript lives in static/js, CSS in static/css, so markup that
 # slips into a page cannot run. Images: ours, plus https: for avatars that providers host (a social account's
 # picture, Gravatar); CSP_IMG_SRC narrows that (e.g. "'self' data:" once avatars are served locally).
-# Media (video, audio) may come from the media storage's origin (an S3 bucket when MEDIA_URL is absolute).
+# Uploads may come from the media storage's origin (an absolute MEDIA_URL, an S3 endpoint or custom domain).
 # No form-action: the social login buttons POST to us and are redirected to the provider.
-_MEDIA_ORIGIN = [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"] if urlsplit(MEDIA_URL).netloc else []
+def _media_origins() -> list[str]:
+    """Where uploaded images are served from when that is not this site: an absolute MEDIA_URL, the S3 bucket."""
+    addresses = [MEDIA_URL]
+    if MEDIA_STORAGE == "s3":
+        options = MEDIA_STORAGE_BACKEND["OPTIONS"]
+        if options["custom_domain"]:
+            addresses.append(f"{options['url_protocol']}//{options['custom_domain']}")
+        addresses.append(options["endpoint_url"] or "https://s3.amazonaws.com")
+    parts = [urlsplit(address) for address in addresses]
+    return sorted({f"{part.scheme}://{part.netloc}" for part in parts if part.netloc})
+
+
+_MEDIA_ORIGIN = _media_origins()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
