@@ -203,3 +203,25 @@ def _subscribe_to_posts_through_the_queue(client, post, mailoutbox, capture):
             return result
 
     _subscribe_to_posts(client, post, mailoutbox, Capture)
+
+
+def test_a_task_that_fails_is_visible_to_administrators_and_the_comment_stays(
+    client, post, editor, superuser, mailoutbox, database_queue, monkeypatch, django_capture_on_commit_callbacks
+):
+    from comments import notifications
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template is broken")
+
+    monkeypatch.setattr(notifications, "comment_posted", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, post, comment="Saved whatever the worker does.")
+    run_worker()
+
+    assert Comment.objects.get().body == "Saved whatever the worker does."
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert "the template is broken" in failed.traceback
+    client.force_login(superuser)
+    listing = client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED")
+    assert listing.status_code == 200
+    assert "comment_posted" in listing.content.decode()
