@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -114,7 +113,6 @@ def test_the_systemd_units_pass_systemd_analyze_verify(tmp_path):
     assert result.stderr == ""
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_worker_units_command_lines_are_ones_this_site_accepts(tmp_path):
     worker = (DEPLOY / "mssite-worker.service").read_text()
     database = re.search(r"^ExecStart=\S+ manage.py (.+)$", worker, re.MULTILINE)[1].split()
