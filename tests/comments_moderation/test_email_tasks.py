@@ -7,6 +7,7 @@ These tests use the embedded default, the database queue (django-tasks-db), and 
 import datetime
 import logging
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import time_machine
@@ -36,7 +37,10 @@ def database_queue(settings):
 
 def run_worker() -> None:
     """What `manage.py db_worker` does, until no task is due."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    # The worker closes "old" connections between tasks; inside a test's transaction that would be the test's own
+    # connection (PostgreSQL), so here it keeps it.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 class FlakyBackend(EmailBackend):

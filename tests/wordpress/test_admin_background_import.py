@@ -1,6 +1,8 @@
 """A whole site moves in from the admin: an export above the request's limit is imported by a task worker
 while the run's page shows how it goes, then the report."""
 
+from unittest import mock
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -31,7 +33,10 @@ def small_request_limit(monkeypatch):
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    # The worker closes "old" connections between tasks; inside a test's transaction that would be the test's own
+    # connection (PostgreSQL), so here it keeps it.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def stored_exports(storage) -> list[str]:
