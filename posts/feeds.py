@@ -70,7 +70,10 @@ def plain_text(value):
 
 
 def _cleaned(kwargs: dict, plain_fields: frozenset) -> dict:
-    return {key: xml_safe(plain_text(value) if key in plain_fields else value) for key, value in kwargs.items()}
+    # Control characters go before the tags: "<scr\x00ipt>" is no tag until its NUL is removed.
+    return {
+        key: xml_safe(plain_text(xml_safe(value)) if key in plain_fields else value) for key, value in kwargs.items()
+    }
 
 
 class XmlSafeFeed:
