@@ -17,6 +17,8 @@ Each message is sent on its own: a bad address or a failing mail server is logge
 
 import functools
 import logging
+import smtplib
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -116,17 +118,32 @@ def send_letters(letters: list[Letter]) -> int:
     return deliver(messages)
 
 
+# A mail server that hung or refused: later deliveries give up at once for this long instead of each waiting
+# EMAIL_TIMEOUT again (one comment writes several batches: moderators, confirmations, subscribers).
+MAIL_SERVER_PAUSE = 60
+UNREACHABLE = (TimeoutError, ConnectionError, smtplib.SMTPServerDisconnected)
+_unreachable_until: dict[tuple[str, str, int], float] = {}
+
+
 def deliver(messages: list[EmailMultiAlternatives]) -> int:
-    """Send each message separately over one connection; a failure is logged and the rest still go."""
+    """Send each message separately over one connection; a refused message is logged and the rest still go."""
+    server = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)
+    if _unreachable_until.get(server, 0) > time.monotonic():
+        logger.error("The mail server did not answer a moment ago; %d emails not sent", len(messages))
+        return 0
     sent = 0
     try:
         with get_connection() as connection:
             for message in messages:
                 try:
                     sent += connection.send_messages([message]) or 0
+                except UNREACHABLE:
+                    raise  # the server is gone or hung, not just this message refused
                 except Exception:
                     logger.exception("Could not email %s (%s)", ", ".join(message.to), message.subject)
-    except Exception:
+    except Exception as error:
+        if isinstance(error, UNREACHABLE):
+            _unreachable_until[server] = time.monotonic() + MAIL_SERVER_PAUSE
         logger.exception("Could not reach the mail server; %d of %d emails sent", sent, len(messages))
     return sent
 
