@@ -5,25 +5,13 @@ Every change of status goes through here so that the emails owed when a comment 
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core import signing
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from . import notifications
-from .models import Comment, DiscussionSettings
-
-
-class Action(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    UNAPPROVE = "unapprove", "Unapprove"
-    SPAM = "spam", "Mark as spam"
-    NOT_SPAM = "not_spam", "Not spam"
-    TRASH = "trash", "Move to Trash"
-    RESTORE = "restore", "Restore"
-
+from . import notifications, threads
+from .models import Action, Comment, DiscussionSettings
 
 # Action -> the Comment method that performs it (each returns whether the status changed).
 _METHODS = {
@@ -35,17 +23,12 @@ _METHODS = {
     Action.RESTORE: Comment.restore,
 }
 
-# The actions a moderation email offers as one-click links.
-EMAIL_LINK_ACTIONS = (Action.APPROVE, Action.SPAM, Action.TRASH)
-LINK_SALT = "comments.moderation-link"
-LINK_MAX_AGE = timedelta(days=7)
-
 
 def can_moderate(user: AbstractBaseUser | None) -> bool:
     return bool(user and user.is_active and (user.is_superuser or user.has_perm("comments.moderate_comment")))
 
 
-def moderate(*, comments: Iterable[Comment], action: str) -> list[Comment]:
+def apply_action(*, comments: Iterable[Comment], action: str) -> list[Comment]:
     """Apply one action to each comment; returns those whose status changed.
 
     Comments that became approved are announced (post author, subscribers) once the transaction commits.
@@ -100,16 +83,14 @@ def _empty(comment: Comment) -> None:
 def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) -> Comment:
     """A moderator's reply from the admin: approved at once, and it approves the comment it answers.
 
-    At the site's maximum depth the reply joins the parent's level instead, as the "Reply" link on the
-    site would not be offered there.
+    At the site's maximum depth the reply joins the parent's level instead, by the same rule as a reader's
+    reply (threads.place_reply).
     """
-    max_depth = DiscussionSettings.load().thread_depth
+    place = threads.place_reply(parent, max_depth=DiscussionSettings.load().thread_depth)
+    attach_to = parent if place.parent_pk == parent.pk else Comment.objects.filter(pk=place.parent_pk).first()
     with transaction.atomic():
         if parent.status != Comment.Status.APPROVED:
-            moderate(comments=[parent], action=Action.APPROVE)
-        attach_to = parent
-        while attach_to.depth >= max_depth and attach_to.parent_id:
-            attach_to = attach_to.parent
+            apply_action(comments=[parent], action=Action.APPROVE)
         reply = Comment(
             post_id=parent.post_id,
             page_id=parent.page_id,
@@ -124,20 +105,3 @@ def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) ->
         reply.save()
         transaction.on_commit(lambda: notifications.comment_posted(reply))
     return reply
-
-
-def link_token(*, comment: Comment, action: str, moderator: AbstractBaseUser) -> str:
-    """Signed one-click moderation link for one moderator: it names the comment, the action and who acts."""
-    return signing.dumps({"c": comment.pk, "a": str(action), "m": moderator.pk}, salt=LINK_SALT)
-
-
-def read_link_token(token: str) -> tuple[int, Action, int]:
-    """(comment id, action, moderator id); raises BadSignature / SignatureExpired when forged or stale."""
-    data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    try:
-        action = Action(data["a"])
-    except (KeyError, ValueError) as error:
-        raise signing.BadSignature("Unknown moderation action.") from error
-    if action not in EMAIL_LINK_ACTIONS:
-        raise signing.BadSignature("Not an action offered by email.")
-    return int(data["c"]), action, int(data["m"])

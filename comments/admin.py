@@ -21,7 +21,7 @@ from django.utils.html import format_html, strip_tags
 from posts.admin import PageAdmin, PostAdmin
 from posts.models import Page, Post
 
-from . import actions, notifications, services
+from . import actions, links, notifications
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def _bulk(action: actions.Action, done: str):
     """An admin action that applies a moderation action to the selected comments."""
 
     def run(modeladmin, request, queryset):
-        changed = actions.moderate(comments=queryset.select_related("post", "page"), action=action)
+        changed = actions.apply_action(comments=queryset.select_related("post", "page"), action=action)
         count = len(changed)
         modeladmin.message_user(
             request,
@@ -232,7 +232,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def view_on_site(self, comment: Comment):
         """The comment page that shows it; nothing to view under a draft or private post or page."""
-        return services.comment_url(comment) if comment.target.is_public else None
+        return links.comment_url(comment) if comment.target.is_public else None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = dict(extra_context or {})
@@ -273,7 +273,7 @@ class CommentAdmin(admin.ModelAdmin):
         if was_pending:
             text += "; the comment you answered is approved too"
         messages.success(
-            request, format_html('{}. <a href="{}">View it on the site</a>.', text, services.comment_url(reply))
+            request, format_html('{}. <a href="{}">View it on the site</a>.', text, links.comment_url(reply))
         )
         return redirect("admin:comments_comment_changelist")
 
@@ -452,12 +452,6 @@ admin.site.register(Page, PageWithCommentsAdmin)
 # first). So the comments entry gets its badge where the menu is built.
 
 
-BADGE_STYLE = (
-    "display:inline-block;min-width:1.4em;padding:0 .45em;margin-left:.3em;border-radius:1em;"
-    "background:#d63638;color:#fff;font-size:.85em;font-weight:600;line-height:1.5;text-align:center"
-)
-
-
 def _with_pending_badge(get_app_list):
     def get_app_list_with_badge(request, app_label=None):
         app_list = get_app_list(request, app_label)
@@ -467,10 +461,9 @@ def _with_pending_badge(get_app_list):
                     pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
                     if pending:
                         model["name"] = format_html(
-                            '{} <span class="pending-count" title="{} waiting for moderation" style="{}">{}</span>',
+                            '{} <span class="pending-count" title="{} waiting for moderation">{}</span>',
                             model["name"],
                             f"{pending} comment{'s' if pending != 1 else ''}",
-                            BADGE_STYLE,
                             pending,
                         )
                     model["pending_count"] = pending

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import actions, subscriptions
+from . import actions, links, subscriptions
 from .models import Comment, Subscription
 
 RESULT_TEMPLATE = "comments/subscription/result.html"
@@ -105,7 +105,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def moderation_link(request: HttpRequest, token: str) -> HttpResponse:
     """One-click moderation from an email: GET shows the comment and one button; POST acts."""
     try:
-        comment_id, action, moderator_id = actions.read_link_token(token)
+        comment_id, action, moderator_id = links.read_link_token(token)
     except signing.BadSignature as error:
         return _bad_link(request, error, what="moderation")
     moderator = get_user_model().objects.filter(pk=moderator_id).first()
@@ -126,7 +126,7 @@ def moderation_link(request: HttpRequest, token: str) -> HttpResponse:
         )
     admin_url = reverse("admin:comments_comment_change", args=[comment.pk])
     if request.method == "POST":
-        changed = actions.moderate(comments=[comment], action=action)
+        changed = actions.apply_action(comments=[comment], action=action)
         return _result(
             request,
             title="Done" if changed else "Nothing to do",

@@ -16,9 +16,8 @@ from django.utils.html import escape, linebreaks
 from posts.feeds import XmlSafeFeed
 from posts.models import Post, PreviousSlug
 
+from .links import absolute_url, comment_urls
 from .models import Comment
-from .notifications import absolute_url
-from .services import comment_urls
 
 FEED_LENGTH = 50
 

@@ -10,16 +10,8 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
+from . import threads
 from .rendering import render_comment
-
-
-def _base36(number: int, width: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while number:
-        number, remainder = divmod(number, 36)
-        out = digits[remainder] + out
-    return out.rjust(width, "0")
 
 
 def discussion_kind(target: "Post | Page | None") -> str:
@@ -30,6 +22,17 @@ def discussion_kind(target: "Post | Page | None") -> str:
 def target_lookup(target: "Post | Page") -> dict:
     """The filter that selects the comments of one discussion: a post's or a static page's."""
     return {discussion_kind(target): target}
+
+
+class Action(models.TextChoices):
+    """What a moderator does to comments: the admin's bulk actions and the one-click links in emails."""
+
+    APPROVE = "approve", "Approve"
+    UNAPPROVE = "unapprove", "Unapprove"
+    SPAM = "spam", "Mark as spam"
+    NOT_SPAM = "not_spam", "Not spam"
+    TRASH = "trash", "Move to Trash"
+    RESTORE = "restore", "Restore"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -99,8 +102,8 @@ class Comment(models.Model):
     # Soft delete: a removed comment with replies keeps its place as "This comment was deleted."
     is_removed = models.BooleanField(default=False)
     # Materialised path of sortable segments, root first: the whole thread comes out in display
-    # order with one ORDER BY. Maintained by the model, never edited by hand.
-    thread_path = models.CharField(max_length=2000, editable=False, db_index=True)
+    # order with one ORDER BY. Maintained by the model (rules in threads.py), never edited by hand.
+    thread_path = models.CharField(max_length=threads.PATH_MAX_LENGTH, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(default=1, editable=False)
     legacy_id = models.BigIntegerField(null=True, blank=True, unique=True, help_text="The WordPress comment ID.")
 
@@ -163,15 +166,14 @@ class Comment(models.Model):
         return self.target_id == (discussion_kind(target), target.pk)
 
     def thread_segment(self) -> str:
-        """This comment's sortable piece of the path: creation time, then primary key, in fixed-width base 36."""
-        # Clamped at the epoch: a (bogus) imported date before 1970 must not break the fixed-width key.
-        return _base36(max(int(self.created_at.timestamp()), 0), 7) + _base36(self.pk, 7)
+        """This comment's sortable piece of the path (threads.segment)."""
+        return threads.segment(created_at=self.created_at, pk=self.pk)
 
     def compute_thread_path(self, parent_path: str | None = None) -> str:
         """Parent's path plus this segment, so ORDER BY thread_path yields depth-first, oldest-first order."""
         if parent_path is None and self.parent_id:
             parent_path = self.parent.thread_path
-        return f"{parent_path}/{self.thread_segment()}" if parent_path else self.thread_segment()
+        return threads.child_path(parent_path or "", self.thread_segment())
 
     @property
     def anchor(self) -> str:
@@ -193,11 +195,6 @@ class Comment(models.Model):
 
     def editable_until(self, window_minutes: int):
         return self.created_at + timedelta(minutes=window_minutes)
-
-    def ancestor_pk_at_depth(self, depth: int) -> int:
-        """The primary key of this comment's ancestor at `depth`, read from the thread path without a query."""
-        segment = self.thread_path.split("/")[depth - 1]
-        return int(segment[7:], 36)
 
     # Moderation: each returns whether the status changed, so callers notify only on a real transition.
 

@@ -37,7 +37,7 @@ class Decision:
     reason: str
 
 
-def moderate(comment: Comment, *, discussion: DiscussionSettings, request=None) -> Decision:
+def decide_status(comment: Comment, *, discussion: DiscussionSettings, request=None) -> Decision:
     """The status `comment` (with body_html rendered, not necessarily saved) should get."""
     haystack = [
         comment.body,

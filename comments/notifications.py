@@ -30,23 +30,18 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import subscriptions
+from . import links, subscriptions
+from .links import absolute_url
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, discussion_kind, target_lookup
 
 logger = logging.getLogger(__name__)
 
 # A post published longer ago than this is never announced: imports and old posts stay quiet.
 ANNOUNCE_WITHIN = timedelta(days=7)
-
-
-def absolute_url(path: str) -> str:
-    """An address for email and feeds, built from SITE_URL (there is no request to ask for the host)."""
-    return f"{settings.SITE_URL}{path}"
 
 
 def _never_raise(function: Callable) -> Callable:
@@ -224,7 +219,7 @@ def announce_post(post: Post) -> int:
             subject=f"New post: “{post.title}”",
             template="new_post",
             context={"post": post, "post_url": post_url},
-            unsubscribe_url=_unsubscribe_url(subscription),
+            unsubscribe_url=links.unsubscribe_url(subscription),
         )
         for subscription in Subscription.objects.filter(
             kind=Subscription.Kind.POSTS, confirmed_at__isnull=False
@@ -256,13 +251,6 @@ def _announce_post_by_id(post_id: int) -> None:
 # Building the letters ---------------------------------------------------------------------------
 
 
-def _comment_url(comment: Comment) -> str:
-    """The comment's own comment page, by the same rule as the reader's redirect after posting."""
-    from .services import comment_url  # services imports this module to send mail after commit
-
-    return comment_url(comment)
-
-
 def moderators():
     """Active users who may moderate and have an address: superusers and holders of the permission."""
     has_permission = Q(
@@ -281,17 +269,15 @@ def moderators():
 def _ask_moderators(comment: Comment) -> None:
     if not DiscussionSettings.load().notify_moderators:
         return
-    from .actions import EMAIL_LINK_ACTIONS, link_token
-
     own_email = (comment.author_email or "").lower()
     waiting = Comment.objects.filter(status=Comment.Status.PENDING).count()
     context = {
         "comment": comment,
         "post": comment.target,
         "target_noun": discussion_kind(comment.target),
-        "comment_url": absolute_url(_comment_url(comment)),
-        "admin_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
-        "queue_url": absolute_url(reverse("admin:comments_comment_changelist") + "?comment_status=pending"),
+        "comment_url": absolute_url(links.comment_url(comment)),
+        "admin_url": absolute_url(links.admin_comment_url(comment)),
+        "queue_url": absolute_url(links.moderation_queue_url()),
         "waiting": waiting,
         "edited": comment.edited_at is not None,
     }
@@ -299,21 +285,16 @@ def _ask_moderators(comment: Comment) -> None:
     for moderator in moderators():
         if moderator.email.lower() == own_email:
             continue
-        links = {
-            str(action): absolute_url(
-                reverse(
-                    "comments:moderation_link",
-                    args=[link_token(comment=comment, action=action, moderator=moderator)],
-                )
-            )
-            for action in EMAIL_LINK_ACTIONS
-        }
         letters.append(
             Letter(
                 to=moderator.email,
                 subject=f"Please moderate: “{comment.target.title}”",
                 template="moderate",
-                context={**context, "links": links, "moderator": moderator},
+                context={
+                    **context,
+                    "links": links.moderation_links(comment, moderator=moderator),
+                    "moderator": moderator,
+                },
             )
         )
     send_letters(letters)
@@ -329,7 +310,7 @@ def _announce_comment(comment: Comment) -> None:
         "comment": comment,
         "post": post,
         "target_noun": discussion_kind(comment.target),
-        "comment_url": absolute_url(_comment_url(comment)),
+        "comment_url": absolute_url(links.comment_url(comment)),
         "post_url": absolute_url(post.get_absolute_url()),
     }
     letters = []
@@ -350,7 +331,7 @@ def _announce_comment(comment: Comment) -> None:
                 template="new_comment_author",
                 context={
                     **context,
-                    "admin_url": absolute_url(reverse("admin:comments_comment_change", args=[comment.pk])),
+                    "admin_url": absolute_url(links.admin_comment_url(comment)),
                 },
             )
         )
@@ -367,7 +348,7 @@ def _announce_comment(comment: Comment) -> None:
                 subject=f"New comment on “{post.title}”",
                 template="new_comment_subscriber",
                 context=context,
-                unsubscribe_url=_unsubscribe_url(subscription),
+                unsubscribe_url=links.unsubscribe_url(subscription),
             )
         )
     send_letters(letters)
@@ -382,7 +363,6 @@ def _subscribe(comment: Comment, *, kind: str, post: Post | Page | None) -> None
 def send_confirmation(subscription: Subscription) -> int:
     """Double opt-in: ask the address to confirm before it gets anything else."""
     post = subscription.target
-    token = subscriptions.confirmation_token(subscription)
     what = f"new comments on “{post.title}”" if post else "new posts"
     return send_letters(
         [
@@ -394,13 +374,9 @@ def send_confirmation(subscription: Subscription) -> int:
                     "subscription": subscription,
                     "post": post,
                     "what": what,
-                    "confirm_url": absolute_url(reverse("comments:confirm_subscription", args=[token])),
-                    "valid_days": subscriptions.CONFIRM_MAX_AGE.days,
+                    "confirm_url": links.confirmation_url(subscription),
+                    "valid_days": links.CONFIRM_MAX_AGE.days,
                 },
             )
         ]
     )
-
-
-def _unsubscribe_url(subscription: Subscription) -> str:
-    return absolute_url(reverse("comments:unsubscribe", args=[subscriptions.unsubscribe_token(subscription)]))

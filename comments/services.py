@@ -4,24 +4,21 @@ Views stay thin: they turn requests into these keyword-only calls and a refusal
 (:class:`CommentRefused`) into a themed page that keeps what the reader typed.
 """
 
-import bisect
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import notifications
+from . import notifications, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
-from .moderation import moderate
+from .moderation import decide_status
 from .rendering import render_comment
 
 SESSION_KEY = "comments_posted"
@@ -207,68 +204,7 @@ def reader_may_change(comment: Comment, *, request, discussion: DiscussionSettin
     )
 
 
-def _pages_of(comments: Iterable[Comment], *, discussion: DiscussionSettings) -> dict[int, int]:
-    """The comment page of each comment, in one query whatever their number (none with pages off).
-
-    A page holds `comments_per_page` public top-level comments; a comment is on the page where the top of
-    its thread falls among them (a held one too: its author sees it there, and moderators are sent there).
-    """
-    comments = list(comments)
-    per_page = discussion.comments_per_page
-    paged = [comment for comment in comments if comment.post_id]  # static pages show their whole thread
-    pages = dict.fromkeys((comment.pk for comment in comments), 1)
-    if not per_page or not paged:
-        return pages
-    roots: dict[int, list[str]] = {}
-    for post_id, path in (
-        Comment.objects.public()
-        .filter(post_id__in={comment.post_id for comment in paged}, parent__isnull=True)
-        .values_list("post_id", "thread_path")
-    ):
-        roots.setdefault(post_id, []).append(path)
-    for paths in roots.values():
-        paths.sort()
-    newest_first = discussion.comment_order == DiscussionSettings.Order.NEWEST_FIRST
-    for comment in paged:
-        paths = roots.get(comment.post_id, [])
-        root_path = comment.thread_path.split("/")[0]
-        before = (
-            len(paths) - bisect.bisect_right(paths, root_path) if newest_first else bisect.bisect_left(paths, root_path)
-        )
-        pages[comment.pk] = before // per_page + 1
-    return pages
-
-
-def comment_urls(comments: Iterable[Comment], *, discussion: DiscussionSettings | None = None) -> dict[int, str]:
-    """The address that shows each comment (by primary key): its post's comment page, or its static page, and anchor.
-
-    The one rule for links to a comment (the redirect after posting, emails, feeds, the admin), in a constant
-    number of queries for any number of comments. `Comment.get_absolute_url()` stays the page-less anchor.
-    """
-    comments = list(comments)
-    pages = _pages_of(comments, discussion=discussion or DiscussionSettings.load())
-    urls = {}
-    for comment in comments:
-        url = comment.target.get_absolute_url()
-        if pages[comment.pk] > 1:
-            url = f"{url}comment-page-{pages[comment.pk]}/"
-        urls[comment.pk] = f"{url}#{comment.anchor}"
-    return urls
-
-
-def comment_url(comment: Comment, *, discussion: DiscussionSettings | None = None) -> str:
-    """The address that shows the comment: its post (or comment page) or static page, and its anchor."""
-    return comment_urls([comment], discussion=discussion)[comment.pk]
-
-
 # Posting ------------------------------------------------------------------------------------------
-
-
-def posting_url(target: Post | Page) -> str:
-    """Where the comment form of a post or page is sent."""
-    if isinstance(target, Page):
-        return reverse("comments:page", kwargs={"page_id": target.pk})
-    return reverse("comments:post", kwargs={"post_id": target.pk})
 
 
 def _setting(name: str, default):
@@ -330,11 +266,11 @@ def resolve_parent(*, target: Post | Page, parent_id, discussion: DiscussionSett
     )
     if parent is None:
         raise CommentRefused("The comment you are replying to is no longer available.")
-    max_depth = max(discussion.thread_depth, 1)
-    if max_depth == 1:
+    place = threads.place_reply(parent, max_depth=max(discussion.thread_depth, 1))
+    if place.parent_pk is None:
         return None
-    if parent.depth >= max_depth:
-        parent = Comment.objects.get(pk=parent.ancestor_pk_at_depth(max_depth - 1))
+    if place.parent_pk != parent.pk:
+        parent = Comment.objects.get(pk=place.parent_pk)
     return parent
 
 
@@ -383,7 +319,7 @@ def post_comment(
         type=Comment.Type.COMMENT,
     )
     comment.body_html = render_comment(body)
-    comment.status = moderate(comment, discussion=discussion, request=request).status
+    comment.status = decide_status(comment, discussion=discussion, request=request).status
     with transaction.atomic():
         comment.save()
         transaction.on_commit(
@@ -405,7 +341,7 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
     comment.body = body.strip()
     comment.body_html = render_comment(comment.body)
     was_approved = comment.status == Comment.Status.APPROVED
-    comment.status = moderate(comment, discussion=discussion, request=request).status
+    comment.status = decide_status(comment, discussion=discussion, request=request).status
     comment.edited_at = timezone.now()
     with transaction.atomic():
         comment.save(update_fields=["body", "body_html", "status", "edited_at"])

@@ -1,26 +1,20 @@
 """Email subscriptions: new comments on a post or page, or new posts. Double opt-in, one-click unsubscribe.
 
 An address is only ever mailed once it confirmed (``confirmed_at``), except a signed-in reader whose
-account has verified that very address: they proved it already. The links in emails are signed with
-``django.core.signing``; nothing else authorises them, so they carry exactly what they act on.
+account has verified that very address: they proved it already. The links in emails are signed (links.py);
+nothing else authorises them, so they carry exactly what they act on.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from posts.models import Page, Post
 
+from . import links
 from .models import Subscription, target_lookup
-
-CONFIRM_SALT = "comments.subscription.confirm"
-UNSUBSCRIBE_SALT = "comments.subscription.unsubscribe"
-# A confirmation request goes stale; an unsubscribe link must keep working in old emails forever.
-CONFIRM_MAX_AGE = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -79,14 +73,10 @@ def subscribe(
     return SubscriptionRequest(subscription, needs_confirmation=True)
 
 
-def confirmation_token(subscription: Subscription) -> str:
-    return signing.dumps({"s": subscription.pk, "e": subscription.email}, salt=CONFIRM_SALT)
-
-
 def subscription_for_confirmation(token: str) -> Subscription | None:
     """The subscription a confirmation link names; raises BadSignature / SignatureExpired when forged or stale."""
-    data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    return Subscription.objects.select_related("post", "page").filter(pk=data["s"], email=data["e"]).first()
+    pk, email = links.read_confirmation_token(token)
+    return Subscription.objects.select_related("post", "page").filter(pk=pk, email=email).first()
 
 
 def confirm(subscription: Subscription) -> bool:
@@ -111,18 +101,9 @@ class UnsubscribeTarget:
         return Subscription.objects.filter(email=self.email, kind=self.kind, post_id=self.post_id, page_id=self.page_id)
 
 
-def unsubscribe_token(subscription: Subscription) -> str:
-    # Signed by what it stops, not by row id, so a link keeps working if the address re-subscribes.
-    data = {"e": subscription.email, "k": subscription.kind, "p": subscription.post_id}
-    if subscription.page_id:
-        data["g"] = subscription.page_id  # only on page threads: links in older emails keep their form
-    return signing.dumps(data, salt=UNSUBSCRIBE_SALT)
-
-
 def unsubscribe_target(token: str) -> UnsubscribeTarget:
     """Decode an unsubscribe link; raises BadSignature when it was tampered with."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    return UnsubscribeTarget(email=data["e"], kind=data["k"], post_id=data["p"], page_id=data.get("g"))
+    return UnsubscribeTarget(**links.read_unsubscribe_token(token))
 
 
 def unsubscribe(target: UnsubscribeTarget) -> int:

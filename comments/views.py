@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from posts.models import Page, Post
 
-from . import services
+from . import links, services
 from .forms import LARGEST_ID, CommentBodyForm, CommentForm, parse_comment_id
 from .identity import identity_for
 from .models import Comment, DiscussionSettings
@@ -43,7 +43,7 @@ def comment_form_page(request, *, target: Post | Page, form, message: str = "", 
     context = {
         # The templates call the discussion's subject "post"; a static page has the same title and URL.
         "post": target,
-        "form_action": services.posting_url(target),
+        "form_action": links.posting_url(target),
         "form": form,
         "message": message,
         "title": title or "Your comment could not be posted",
@@ -106,7 +106,7 @@ def _post_comment(request, target: Post | Page):
         )
     except services.CommentRefused as refusal:
         return comment_form_page(request, target=target, form=form, message=refusal.message, status=refusal.status_code)
-    response = HttpResponseRedirect(services.comment_url(comment, discussion=discussion))
+    response = HttpResponseRedirect(links.comment_url(comment, discussion=discussion))
     if not request.user.is_authenticated:
         remember_commenter(request, response, data)
     return response
@@ -155,7 +155,7 @@ def edit_comment(request, pk: int):
                 messages.error(request, refusal.message)
                 status = refusal.status_code
             else:
-                return redirect(services.comment_url(comment, discussion=discussion))
+                return redirect(links.comment_url(comment, discussion=discussion))
         else:
             status = 400
     context = {

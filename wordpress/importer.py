@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.roles import AUTHOR, assign_role
+from comments import threads
 from comments.models import Comment
 from comments.rendering import render_comment
 from posts.models import BodyFormat, Category, Image, Page, Post, Tag
@@ -44,8 +45,6 @@ from .report import ImportReport
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 POST_BATCH = 100
-# Comment.thread_path holds 2,000 characters, 15 per level; WordPress itself displays at most 10 levels.
-MAX_THREAD_DEPTH = 100
 COMMENT_BATCH = 2000
 THREAD_UPDATE_BATCH = 1000
 
@@ -1056,19 +1055,18 @@ class WxrImporter:
                     resolved[child] = (None, comment.compute_thread_path(""), 1)
                 else:
                     path, depth = above
-                    parent_pk = by_legacy[parent_legacy].pk
-                    if depth >= MAX_THREAD_DEPTH:
-                        # Stored paths have a length limit: deeper replies join their parent's level.
-                        parent_pk = (
-                            resolved[parent_legacy][0]
-                            if parent_legacy in resolved
-                            else by_legacy[parent_legacy].parent_id
-                        )
-                        path, depth = path.rpartition("/")[0], depth - 1
+                    # Stored paths have a length limit: deeper replies join their parent's level.
+                    place = threads.place_under(
+                        parent_pk=by_legacy[parent_legacy].pk,
+                        parent_path=path,
+                        parent_depth=depth,
+                        max_depth=threads.MAX_STORED_DEPTH,
+                    )
+                    if place.depth <= depth:
                         self.report.note(
-                            f"Comment {child} is more than {MAX_THREAD_DEPTH} replies deep; shown at that depth."
+                            f"Comment {child} is more than {threads.MAX_STORED_DEPTH} replies deep; shown at that depth."
                         )
-                    resolved[child] = (parent_pk, comment.compute_thread_path(path), depth + 1)
+                    resolved[child] = (place.parent_pk, comment.compute_thread_path(place.parent_path), place.depth)
                 above = resolved[child][1:]
 
         for legacy_id in [*new, *(c.legacy_id for c in changed if getattr(c, "_reparent", False))]:
@@ -1080,7 +1078,9 @@ class WxrImporter:
             comment.parent_id, comment.thread_path, comment.depth = parent_pk, path, depth
             rows.append((comment.pk, parent_pk, path, depth))
             if legacy_id not in new and old_path != "~":
-                self._move_descendants(old_path, path, depth - old_depth)
+                threads.move_descendants(
+                    Comment.objects, old_path=old_path, new_path=path, depth_change=depth - old_depth
+                )
         _set_thread_positions(rows)
         plain = [c for c in changed if not getattr(c, "_reparent", False)]
         reparented = [c for c in changed if getattr(c, "_reparent", False)]
@@ -1099,13 +1099,6 @@ class WxrImporter:
             "created_at",
         ]
         Comment.objects.bulk_update(plain + reparented, fields, batch_size=500)
-
-    def _move_descendants(self, old_path: str, new_path: str, depth_change: int) -> None:
-        descendants = list(Comment.objects.filter(thread_path__startswith=f"{old_path}/"))
-        for descendant in descendants:
-            descendant.thread_path = new_path + descendant.thread_path[len(old_path) :]
-            descendant.depth += depth_change
-        Comment.objects.bulk_update(descendants, ["thread_path", "depth"], batch_size=500)
 
     # Pages
 

@@ -12,8 +12,10 @@ from posts.models import Page, Post
 
 from ..forms import CommentForm
 from ..identity import identity_for
+from ..links import comment_page_url as _comment_page_url
+from ..links import comment_url, posting_url
 from ..models import Comment, DiscussionSettings
-from ..services import comment_url, load_discussion, posting_url
+from ..services import load_discussion
 from ..views import COMMENTER_COOKIES
 
 register = template.Library()
@@ -78,8 +80,8 @@ def comment_url_tag(comment: Comment) -> str:
 
 @register.simple_tag
 def comment_page_url(post, page: int) -> str:
-    base = post.get_absolute_url()
-    return base if page <= 1 else f"{base}comment-page-{page}/"
+    """`{% comment_page_url post 2 %}`: the address of a post's second comment page."""
+    return _comment_page_url(post, page)
 
 
 # Counts on lists of posts ----------------------------------------------------------------------------

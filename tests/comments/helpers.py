@@ -10,8 +10,8 @@ import time_machine
 from django.utils import timezone
 
 from comments.forms import issue_timestamp
+from comments.links import posting_url
 from comments.models import DiscussionSettings
-from comments.services import posting_url
 
 
 def signed_timestamp(target, *, seconds_ago: float = 30) -> str:

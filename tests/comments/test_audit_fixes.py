@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import actions
-from comments.models import Comment, DiscussionSettings
+from comments import links
+from comments.models import Action, Comment, DiscussionSettings
 from comments.rendering import render_comment
 from tests.comments.helpers import comment_data, post_url
 from tests.factories import CommentFactory, PostFactory, UserFactory
@@ -185,7 +185,7 @@ def test_the_moderators_email_and_its_approve_link_lead_to_the_comment_page(
     held = Comment.objects.get(body="A first-timer's question.")
     assert held.status == Comment.Status.PENDING
     assert on_page_three(held) in mailoutbox[0].body
-    token = actions.link_token(comment=held, action=actions.Action.APPROVE, moderator=moderator)
+    token = links.link_token(comment=held, action=Action.APPROVE, moderator=moderator)
     done = client.post(reverse("comments:moderation_link", args=[token])).content.decode()
     assert f'<a href="{on_page_three(held)}">View the comment</a>' in done
 

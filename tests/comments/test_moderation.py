@@ -223,7 +223,7 @@ def test_no_spam_checker_runs_by_default(settings):
 
 
 def decide(**overrides):
-    from comments.moderation import moderate
+    from comments.moderation import decide_status
     from comments.rendering import render_comment
 
     values = {
@@ -237,7 +237,7 @@ def decide(**overrides):
     values.update(overrides)
     comment = Comment(**values)
     comment.body_html = render_comment(comment.body)
-    return moderate(comment, discussion=DiscussionSettings.load())
+    return decide_status(comment, discussion=DiscussionSettings.load())
 
 
 def test_rules_apply_in_wordpress_order():
