@@ -132,7 +132,14 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mssite_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mssite_cache",
+            # Django culls a database cache past 300 entries: too few to keep counters and used links.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # Background work through the Django Tasks API. "database" (django-tasks-db, the default) keeps the queue in
 # the site's own database, durable across restarts, run by `manage.py db_worker`; "rq" (django-tasks-rq) puts
