@@ -22,6 +22,7 @@ from posts.admin import PageAdmin, PostAdmin
 from posts.models import Page, Post
 
 from . import actions, links, notifications
+from .forms import CommentAdminForm
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def _bulk(action: actions.Action, done: str):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = CommentAdminForm
     list_display = ["author_column", "comment_column", "in_response_to", "status", "created_at"]
     list_display_links = ["comment_column"]
     list_filter = [StatusFilter, DiscussionFilter, "type"]
