@@ -11,7 +11,9 @@
   var box = form.querySelector("textarea[name=comment]");
   if (!box) return;
   var KEY = "mssite:unsent-comment:" + new URL(form.action, window.location.href).pathname;
-  var MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+  var MAX_AGE_MS = 24 * 60 * 60 * 1000;
+  // What else a guest typed, so nothing has to be typed twice (gone once the server confirms, or after a day).
+  var DETAILS = ["name", "email", "url"];
 
   function read() {
     try {
@@ -35,11 +37,15 @@
   function keep() {
     if (!box.value.trim()) return;
     var parent = form.querySelector("[name=parent]");
+    var details = {};
+    DETAILS.forEach(function (name) {
+      var field = form.querySelector("input[name=" + name + "]");
+      if (field) details[name] = field.value;
+    });
+    var draft = { text: box.value, details: details, from: window.location.href, at: Date.now() };
+    draft.parent = parent ? parent.value : "";
     try {
-      window.localStorage.setItem(
-        KEY,
-        JSON.stringify({ text: box.value, parent: parent ? parent.value : "", from: window.location.href, at: Date.now() })
-      );
+      window.localStorage.setItem(KEY, JSON.stringify(draft));
     } catch (error) {
       /* storage full or disabled: the comment is still posted, only not kept */
     }
@@ -75,6 +81,10 @@
       box.value = draft.text;
       var parent = form.querySelector("[name=parent]");
       if (parent && !parent.value && draft.parent) parent.value = draft.parent;
+      DETAILS.forEach(function (name) {
+        var field = form.querySelector("input[name=" + name + "]");
+        if (field && !field.value && draft.details && draft.details[name]) field.value = draft.details[name];
+      });
       showNotSaved();
     } else if (fromMemory && box.value === draft.text) {
       showNotSaved();
