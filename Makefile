@@ -11,13 +11,13 @@ PYTEST_ARGS ?=
 # choose RQ (mssite/settings/base.py).
 TASKS_WORKER_BACKEND := $(or $(TASKS_BACKEND),$(if $(REDIS_URL),rq,database))
 ifeq ($(TASKS_WORKER_BACKEND),rq)
-WORKER ?= rqworker --with-scheduler $(or $(TASKS_QUEUE),default)
+WORKER ?= rqworker --with-scheduler --job-class django_tasks_rq.Job $(or $(TASKS_QUEUE),default)
 else
 WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),default)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve cluster test lint format install install-dev chromium admin-password migrate clean
+.PHONY: help run serve cluster test lint format install install-dev chromium node-tools admin-password migrate clean
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/"
@@ -69,7 +69,24 @@ chromium:
 		fi; \
 	fi
 
-test: install-dev chromium
+# axe-core (pinned in package.json/package-lock.json) for the accessibility checks in the browser tests.
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's nodejs and npm for the browser tests' axe-core…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else \
+			echo "The browser tests need npm to install axe-core (package-lock.json)."; \
+			echo "Install it with: sudo apt-get install nodejs npm"; \
+			exit 1; \
+		fi; \
+	fi
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-tools: node_modules/.installed
+
+test: install-dev chromium node-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -84,4 +101,4 @@ admin-password: migrate
 	$(PY) manage.py ensure_demo_admin --reset-password --url http://$(HOST):$(PORT)/admin/
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules

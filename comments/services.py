@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import notifications, threads
+from . import tasks, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
@@ -309,31 +309,33 @@ def post_comment(
     if user is not None and not user.is_authenticated:
         user = None
     body = body.strip()
-    check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
-    claimed = claim_posting_slot(user=user, ip_address=ip_address)
+    comment = Comment(
+        **target_lookup(target),
+        parent=parent,
+        user=user,
+        author_name=author_name.strip()[:245],
+        author_email=author_email.strip(),
+        author_url=author_url.strip(),
+        author_avatar_url=author_avatar_url,
+        body=body,
+        ip_address=ip_address or None,
+        user_agent=(user_agent or "")[:500],
+        created_at=timezone.now(),
+        type=Comment.Type.COMMENT,
+    )
+    comment.body_html = render_comment(body)
+    comment.status = decide_status(comment, discussion=discussion, request=request).status
+    claimed: list[str] = []
     try:
-        comment = Comment(
-            **target_lookup(target),
-            parent=parent,
-            user=user,
-            author_name=author_name.strip()[:245],
-            author_email=author_email.strip(),
-            author_url=author_url.strip(),
-            author_avatar_url=author_avatar_url,
-            body=body,
-            ip_address=ip_address or None,
-            user_agent=(user_agent or "")[:500],
-            created_at=timezone.now(),
-            type=Comment.Type.COMMENT,
-        )
-        comment.body_html = render_comment(body)
-        comment.status = decide_status(comment, discussion=discussion, request=request).status
         with transaction.atomic():
+            # The post's (or page's) row stays locked until this comment is committed, so two identical POSTs
+            # at once (a double-clicked Post Comment) are checked one after the other: the second is a duplicate.
+            type(target).objects.select_for_update().filter(pk=target.pk).only("pk").first()
+            check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
+            claimed = claim_posting_slot(user=user, ip_address=ip_address)
             comment.save()
-            transaction.on_commit(
-                lambda: notifications.comment_posted(
-                    comment, notify_comments=notify_comments, notify_posts=notify_posts
-                )
+            tasks.enqueue_on_commit(
+                tasks.comment_posted, comment.pk, notify_comments=notify_comments, notify_posts=notify_posts
             )
     except BaseException:
         cache.delete_many(claimed)  # nothing was posted: the slot is still the reader's
@@ -359,7 +361,7 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
         comment.save(update_fields=["body", "body_html", "status", "edited_at"])
         if not (was_approved and comment.status == Comment.Status.APPROVED):
             # Newly held (or newly visible): moderators and subscribers may need to know.
-            transaction.on_commit(lambda: notifications.comment_posted(comment))
+            tasks.enqueue_on_commit(tasks.comment_posted, comment.pk)
     return comment
 
 

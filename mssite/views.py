@@ -67,7 +67,7 @@ def oldest_waiting_task_age() -> float | None:
         oldest = None
         for name in backend.queues:
             queue = django_rq.get_queue(name)
-            job_ids = queue.get_job_ids(0, 0)
+            job_ids = queue.get_job_ids(0, 1)
             job = queue.fetch_job(job_ids[0]) if job_ids else None
             if job is not None and job.enqueued_at is not None:
                 enqueued_at = job.enqueued_at

@@ -645,7 +645,8 @@ class TagAdmin(PostCountAdmin):
 class PageAdmin(NulFreeSearch, WrittenByStaffAdmin):
     form = PageAdminForm
     list_display = ("title", "path", "parent", "order", "status", "show_in_navigation")
-    list_editable = ("order",)
+    # The site menu is edited here: tick what it shows, number the order, save once.
+    list_editable = ("order", "show_in_navigation")
     list_filter = ("status", "show_in_navigation")
     search_fields = ("title", "body")
     prepopulated_fields = {"slug": ("title",)}

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .models import Category, Post, Tag
+from .rendering import strip_all_tags
 from .templatetags.site import display_name
 
 FEED_ITEMS = 20
@@ -53,14 +54,33 @@ def xml_safe(value):
     return value
 
 
+# Feed fields a reader's software shows as text, not HTML: names, titles, a channel's description. Guests type
+# names, authors type titles and category text; a feed reader that renders them as HTML must find no markup.
+PLAIN_TEXT_FEED_FIELDS = frozenset({"title", "subtitle", "description", "author_name", "categories", "feed_copyright"})
+PLAIN_TEXT_ITEM_FIELDS = frozenset({"title", "author_name", "categories", "item_copyright"})
+
+
+def plain_text(value):
+    """`value` (text, or a list of texts) without tags, as WordPress's the_title_rss() sends titles."""
+    if isinstance(value, str):
+        return strip_all_tags(value)
+    if isinstance(value, list | tuple):
+        return type(value)(plain_text(item) for item in value)
+    return value
+
+
+def _cleaned(kwargs: dict, plain_fields: frozenset) -> dict:
+    return {key: xml_safe(plain_text(value) if key in plain_fields else value) for key, value in kwargs.items()}
+
+
 class XmlSafeFeed:
-    """Feed generator mixin: every text of the feed and its items is made XML-safe before it is written."""
+    """Feed generator mixin: every text is made XML-safe, and the plain-text fields plain text, before it is written."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+        super().__init__(*map(xml_safe, args), **_cleaned(kwargs, PLAIN_TEXT_FEED_FIELDS))
 
     def add_item(self, *args, **kwargs):
-        super().add_item(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+        super().add_item(*map(xml_safe, args), **_cleaned(kwargs, PLAIN_TEXT_ITEM_FIELDS))
 
 
 MEDIA_RSS = "http://search.yahoo.com/mrss/"

@@ -255,6 +255,8 @@ class PageAdminForm(forms.ModelForm):
             "title", "slug", "body", "status", "parent", "order", "show_in_navigation", "comments_open",
             "author", "body_format",
         ]  # fmt: skip
+        labels = {"show_in_navigation": "Show in the site menu"}
+        help_texts = {"show_in_navigation": "Top-level published pages only, in the order of their numbers."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

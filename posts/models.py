@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from posts import rendering
+from posts.sidebar import forget_footer_links
 
 
 class Category(models.Model):
@@ -38,6 +39,7 @@ class Category(models.Model):
     def save(self, *args, **kwargs):
         self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
         super().save(*args, **kwargs)
+        forget_footer_links()
         for child in self.children.all():
             child.save()
 
@@ -88,6 +90,25 @@ class PostQuerySet(models.QuerySet):
         """Posts filed under `category` or any of its subcategories, as WordPress lists a category."""
         branch = Category.objects.filter(Q(pk=category.pk) | Q(path__startswith=f"{category.path}/"))
         return self.filter(pk__in=Post.categories.through.objects.filter(category__in=branch).values("post_id"))
+
+    def related_to(self, post, *, limit: int = 3):
+        """Posts sharing the most tags and categories with `post`, newest first among equals: one query.
+
+        Reads the post's own tags and categories from its prefetch (``with_meta``) when it has one.
+        """
+        tag_ids = [tag.pk for tag in post.tags.all()]
+        category_ids = [category.pk for category in post.categories.all()]
+        if not tag_ids and not category_ids:
+            return self.none()
+        shared_tags = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        shared_categories = models.Count("categories", filter=Q(categories__in=category_ids), distinct=True)
+        return (
+            self.exclude(pk=post.pk)
+            .filter(Q(tags__in=tag_ids) | Q(categories__in=category_ids))
+            .annotate(shared=shared_tags + shared_categories)
+            .order_by("-shared", "-published_at", "-pk")
+            .only("title", "slug", "published_at", "publish_date")[:limit]
+        )
 
     def older_than(self, post):
         """Posts before `post` in reading order (ties on the publish time broken by primary key), newest first."""
@@ -162,6 +183,7 @@ class Post(models.Model):
         if self.pk:
             previous = Post.objects.filter(pk=self.pk).values("slug", "publish_date").first()
         super().save(*args, **kwargs)
+        forget_footer_links()
         if previous and (previous["slug"], previous["publish_date"]) != (self.slug, self.publish_date):
             # Keep the old permalink so links to it redirect here (the post that last lived there wins).
             PreviousSlug.objects.update_or_create(

@@ -44,3 +44,11 @@ def s3_media(settings, s3_endpoint_url):
         region_name=s3.REGION,
     )
     return resource.Bucket(name)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_footer_links():
+    """The footer's lists are cached for a minute; a test never sees the lists of the test before it."""
+    from posts.sidebar import forget_footer_links
+
+    forget_footer_links()

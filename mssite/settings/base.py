@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "django_tasks_rq",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +202,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site root (favicon.ico, apple-touch-icon.png), served there by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Media: the file system by default; S3-compatible object storage (django-storages) with MEDIA_STORAGE=s3,
@@ -239,6 +242,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With django.core.mail.backends.filebased.EmailBackend: the folder messages are written to.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or None
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -251,9 +256,6 @@ EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "5"))
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "MS Research Notes <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-# Comment notifications go out on a background thread after commit, so a slow mail server never holds up
-# the reader who posted (the tests turn it off to stay deterministic).
-COMMENTS_EMAIL_IN_BACKGROUND = env_bool("COMMENTS_EMAIL_IN_BACKGROUND", True)
 
 LOGGING = {
     "version": 1,
@@ -264,13 +266,26 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+
 # Content-Security-Policy on every response (django-csp; see docs/security.md). Our pages, the admin and
 # allauth's need no inline script or style: JavaScript lives in static/js, CSS in static/css, so markup that
 # slips into a page cannot run. Images: ours, plus https: for avatars that providers host (a social account's
 # picture, Gravatar); CSP_IMG_SRC narrows that (e.g. "'self' data:" once avatars are served locally).
-# Media (video, audio) may come from the media storage's origin (an S3 bucket when MEDIA_URL is absolute).
+# Uploads may come from the media storage's origin (an absolute MEDIA_URL, an S3 endpoint or custom domain).
 # No form-action: the social login buttons POST to us and are redirected to the provider.
-_MEDIA_ORIGIN = [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"] if urlsplit(MEDIA_URL).netloc else []
+def _media_origins() -> list[str]:
+    """Where uploaded images are served from when that is not this site: an absolute MEDIA_URL, the S3 bucket."""
+    addresses = [MEDIA_URL]
+    if MEDIA_STORAGE == "s3":
+        options = MEDIA_STORAGE_BACKEND["OPTIONS"]
+        if options["custom_domain"]:
+            addresses.append(f"{options['url_protocol']}//{options['custom_domain']}")
+        addresses.append(options["endpoint_url"] or "https://s3.amazonaws.com")
+    parts = [urlsplit(address) for address in addresses]
+    return sorted({f"{part.scheme}://{part.netloc}" for part in parts if part.netloc})
+
+
+_MEDIA_ORIGIN = _media_origins()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -24,7 +24,6 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Tasks run at once, in the request that enqueued them after its commit (captureOnCommitCallbacks in tests).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [TASKS_QUEUE]}}  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-COMMENTS_EMAIL_IN_BACKGROUND = False
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mssite-test-media-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -45,6 +45,16 @@ def site_navigation(context) -> dict:
     return {"pages": pages, "current_path": request.path}
 
 
+@register.inclusion_tag("posts/_footer_links.html", takes_context=True)
+def site_footer_links(context) -> dict:
+    """Recent posts, categories and monthly archives for the footer; none on error pages rendered without a request."""
+    if context.get("request") is None:
+        return {"links": None}
+    from posts.sidebar import footer_links
+
+    return {"links": footer_links()}
+
+
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path: str) -> str:
     """`path` as a full address on the host the reader used."""

@@ -3,7 +3,6 @@
 import pytest
 from django.core.cache import cache
 
-from comments import services
 from comments.models import Comment
 from comments.services import PostingTooQuickly, post_comment
 from tests.factories import PostFactory
@@ -26,21 +25,21 @@ def guest_post(post, body: str, ip: str = "203.0.113.7") -> Comment:
 
 
 def test_a_second_post_arriving_while_the_first_is_being_saved_is_refused(monkeypatch):
-    """The race of two workers, made deterministic: the second post arrives between the first's flood check
-    and the moment the first is saved and recorded."""
-    post = PostFactory()
-    render = services.render_comment
+    """The race of two workers, made deterministic: a second post from the same address (on another post, so
+    no row lock orders them) arrives between the first's flood check and the moment the first is recorded."""
+    post, other_post = PostFactory(), PostFactory()
+    save = Comment.save
     refused = []
 
-    def render_and_let_a_second_post_in(body: str) -> str:
-        if body == "First.":
+    def save_and_let_a_second_post_in(comment, *args, **kwargs):
+        if comment.body == "First.":
             try:
-                guest_post(post, "Second, at the same moment.")
+                guest_post(other_post, "Second, at the same moment.")
             except PostingTooQuickly:
                 refused.append("second")
-        return render(body)
+        return save(comment, *args, **kwargs)
 
-    monkeypatch.setattr(services, "render_comment", render_and_let_a_second_post_in)
+    monkeypatch.setattr(Comment, "save", save_and_let_a_second_post_in)
 
     guest_post(post, "First.")
 
@@ -48,13 +47,13 @@ def test_a_second_post_arriving_while_the_first_is_being_saved_is_refused(monkey
     assert refused == ["second"]
 
 
-def test_a_refused_comment_gives_its_slot_back(monkeypatch):
+def test_a_comment_that_is_not_saved_gives_its_slot_back(monkeypatch):
     post = PostFactory()
 
-    def broken_render(body: str) -> str:
-        raise RuntimeError("renderer crashed")
+    def broken_save(comment, *args, **kwargs):
+        raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(services, "render_comment", broken_render)
+    monkeypatch.setattr(Comment, "save", broken_save)
     with pytest.raises(RuntimeError):
         guest_post(post, "Lost to a crash.")
     monkeypatch.undo()
