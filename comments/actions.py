@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from posts import pagecache
+
 from . import links, tasks, threads
 from .models import Action, Comment, DiscussionSettings
 
@@ -132,6 +134,7 @@ def _empty(comment: Comment) -> None:
         user=None,
         is_removed=True,
     )
+    pagecache.invalidate()  # a queryset update sends no signal
 
 
 def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) -> Comment:
