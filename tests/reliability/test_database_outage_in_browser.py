@@ -23,8 +23,20 @@ from tests.fakes.tcp_proxy import TCPProxy
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-# The PostgreSQL server to create the test's database on (the machine's and CI's, by default).
-POSTGRES_URL = os.environ.get("OUTAGE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def postgres_server_url() -> str:
+    """The PostgreSQL server to create the test's database on: the suite's own when it runs on PostgreSQL,
+    else OUTAGE_TEST_POSTGRES_URL, else the machine's (as in CI)."""
+    if os.environ.get("OUTAGE_TEST_POSTGRES_URL"):
+        return os.environ["OUTAGE_TEST_POSTGRES_URL"]
+    suite = urlsplit(os.environ.get("DATABASE_URL", ""))
+    if suite.scheme.startswith("postgres"):
+        return suite._replace(path="/postgres").geturl()
+    return "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+POSTGRES_URL = postgres_server_url()
 TEXT = "Typed while the database was away: rituximab helped my walking."
 
 
