@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .models import Category, Post, Tag
+from .pagecache import public_page
 from .rendering import strip_all_tags
 from .templatetags.site import display_name
 
@@ -71,7 +72,8 @@ def plain_text(value):
 
 
 def _cleaned(kwargs: dict, plain_fields: frozenset) -> dict:
-    # XML-illegal characters go first: "<scr\x00ipt>" is not a tag until the NUL is gone.
+    # Control characters go first: a NUL inside "<scr\x00ipt>" hides the tag from the stripper, and removing it
+    # afterwards would make it a tag again.
     return {
         key: plain_text(xml_safe(value)) if key in plain_fields else xml_safe(value) for key, value in kwargs.items()
     }
@@ -160,6 +162,7 @@ def feed_image(post: Post, source: FeedSource) -> FeedImage | None:
     return FeedImage(url=source.absolute(url), mime_type=MIME_TYPES.get(fmt, "image/jpeg"), description=image.alt_text)
 
 
+@public_page
 class LatestPostsFeed(Feed):
     """/feed/: the newest public posts."""
 
