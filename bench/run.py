@@ -255,6 +255,7 @@ def main() -> None:
         "STATIC_ROOT": str(work / "static"),
         "MEDIA_ROOT": str(work / "media"),
         "BENCH_CACHE_PREFIX": prefix,
+        "PAGE_CACHE_DIR": str(work / "page-cache"),  # without REDIS_URL: pages of this throw-away site only
         # Side effects (moderation mail) queue in the throw-away database: nothing is left in a shared Redis.
         "TASKS_BACKEND": "database",
         "PYTHONPATH": str(ROOT),

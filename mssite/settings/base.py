@@ -1,7 +1,6 @@
 """Settings shared by every environment. Everything a deployment changes comes from the environment."""
 
 import os
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -154,7 +153,8 @@ else:
         # a file read, not a database query).
         "pages": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env("PAGE_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"mssite-pages-{os.getuid()}")),
+            # In the (git-ignored) project folder, not a shared /tmp another user could plant pickles in.
+            "LOCATION": env("PAGE_CACHE_DIR", str(BASE_DIR / ".local" / "page-cache")),
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
