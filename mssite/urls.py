@@ -20,6 +20,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Before the admin's own "view on site" redirect, which would reveal other authors' drafts.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
+    # With TASKS_BACKEND=rq: queues, workers and failed jobs for staff (the database queue is in the admin).
+    path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
