@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import time_machine
@@ -43,7 +44,10 @@ def smtp(settings):
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """What `manage.py db_worker` does, until no task is due. A real worker is its own process: its habit of
+    closing "old" connections would close this test's transaction on PostgreSQL, so it is kept from that."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def post_and_time(client, django_capture_on_commit_callbacks):
