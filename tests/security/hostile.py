@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 
 from comments import notifications
@@ -72,7 +73,10 @@ class HostileSite:
 
 def build(payload: str, *, author, reader) -> HostileSite:
     """Every field an author or a reader controls set to `payload` (cut to the field's length), stored directly:
-    what an import, an old version or a bypassed form could have left in the database."""
+    what an import, an old version or a bypassed form could have left in the database. PostgreSQL cannot
+    store NUL (forms refuse it), so there the stored payload is the one without it."""
+    if connection.vendor == "postgresql":
+        payload = payload.replace("\x00", "")
     author.first_name, author.last_name = payload[:150], payload[:150]
     author.save(update_fields=["first_name", "last_name"])
     category = CategoryFactory(name=payload[:200], slug="hostile-category", description=payload)
