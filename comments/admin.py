@@ -343,6 +343,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             },
         ),
         ("Email", {"fields": ["notify_moderators", "notify_post_author"]}),
+        ("Avatars and privacy", {"fields": ["remote_avatars"]}),
     ]
 
     def has_add_permission(self, request):

@@ -8,15 +8,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from posts.models import Page, Post
 
-from . import links, notifications, services, subscriptions
+from . import avatars, links, notifications, services, subscriptions
 from .forms import LARGEST_ID, CommentBodyForm, CommentForm, parse_comment_id
 from .identity import identity_for
 from .models import Comment, DiscussionSettings, Subscription
@@ -234,3 +235,26 @@ def follow(request):
         ),
     }
     return render(request, "comments/subscription/result.html", context)
+
+
+AVATAR_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48" width="48" height="48" role="img">'
+    '<circle cx="24" cy="24" r="24" fill="hsl({hue} 55% 32%)"/>'
+    '<text x="24" y="24" dy=".35em" text-anchor="middle" fill="#fff" font-size="{size}" font-weight="600" '
+    'font-family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif">{initials}</text></svg>'
+)
+
+
+@require_http_methods(["GET", "HEAD"])
+def avatar(request, initials: str, hue: int):
+    """A commenter's local avatar: their initials on a colour. The address is the content, so it is cached for a year."""
+    shown = "" if initials == avatars.NO_INITIALS else initials
+    if hue >= 360 or len(initials) > 2 or not (shown.isalnum() or initials == avatars.NO_INITIALS):
+        raise Http404("No such avatar.")
+    svg = AVATAR_SVG.format(hue=hue, size=20 if len(shown) < 2 else 18, initials=escape(shown))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    # An SVG opened on its own is still a document: it may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

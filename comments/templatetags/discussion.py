@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 
 from posts.models import Page, Post
 
+from ..avatars import avatar_url
 from ..forms import CommentForm
 from ..identity import identity_for
 from ..links import comment_page_url as _comment_page_url
@@ -150,3 +151,13 @@ def _discussion_settings(context) -> DiscussionSettings:
     if "_discussion_settings" not in cache:
         cache["_discussion_settings"] = DiscussionSettings.load()
     return cache["_discussion_settings"]
+
+
+@register.simple_tag
+def commenter_avatar_url(identity) -> str:
+    """The picture beside "You are commenting as…": local initials unless remote pictures are turned on."""
+    return avatar_url(
+        name=getattr(identity, "name", ""),
+        email=getattr(identity, "email", ""),
+        picture=getattr(identity, "avatar_url", ""),
+    )
