@@ -111,10 +111,22 @@ def _post_comment(request, target: Post | Page):
         )
     except services.CommentRefused as refusal:
         return comment_form_page(request, target=target, form=form, message=refusal.message, status=refusal.status_code)
+    announce_posted(request, comment)
     response = HttpResponseRedirect(links.comment_url(comment, discussion=discussion))
     if not request.user.is_authenticated:
         remember_commenter(request, response, data)
     return response
+
+
+def announce_posted(request, comment: Comment) -> None:
+    """Say in words what happened (announced by screen readers as a status), not only by the comment's card."""
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, "Your comment was posted.")
+    elif comment.status == Comment.Status.PENDING:
+        messages.info(
+            request,
+            "Thank you: your comment is awaiting moderation. Only you can see it until a moderator approves it.",
+        )
 
 
 def remember_commenter(request, response, data: dict) -> None:

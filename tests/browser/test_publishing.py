@@ -135,10 +135,10 @@ def test_author_publishes_an_illustrated_post_and_an_anonymous_reader_finds_it(
         )
         reader = reader_context.new_page()
         reader.goto(live_server.url + "/")
-        expect(reader.get_by_role("link", name=title, exact=True)).to_be_visible()
+        expect(reader.get_by_role("main").get_by_role("link", name=title, exact=True)).to_be_visible()
         expect(reader.get_by_text("Many readers ask what happens when treatment stops.")).to_be_visible()
 
-        reader.get_by_role("link", name=title, exact=True).click()
+        reader.get_by_role("main").get_by_role("link", name=title, exact=True).click()
         expect(reader).to_have_url(live_server.url + post.get_absolute_url())
         expect(reader.get_by_role("heading", level=1, name=title)).to_be_visible()
         figure = reader.get_by_role("figure")
