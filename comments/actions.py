@@ -10,7 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications, threads
+from . import tasks, threads
 from .models import Action, Comment, DiscussionSettings
 
 # Action -> the Comment method that performs it (each returns whether the status changed).
@@ -25,7 +25,21 @@ _METHODS = {
 
 
 def can_moderate(user: AbstractBaseUser | None) -> bool:
+    """May this person moderate every discussion (editors, administrators)?"""
     return bool(user and user.is_active and (user.is_superuser or user.has_perm("comments.moderate_comment")))
+
+
+def can_moderate_comment(user: AbstractBaseUser | None, comment: Comment) -> bool:
+    """Moderators moderate every comment; a post's author those under their own post, if the settings allow."""
+    if can_moderate(user):
+        return True
+    return bool(
+        user
+        and user.is_active
+        and comment.post_id
+        and comment.post.author_id == user.pk
+        and DiscussionSettings.load().authors_moderate_own_posts
+    )
 
 
 def apply_action(*, comments: Iterable[Comment], action: str) -> list[Comment]:
@@ -38,7 +52,7 @@ def apply_action(*, comments: Iterable[Comment], action: str) -> list[Comment]:
         changed = [comment for comment in comments if perform(comment)]
         approved_ids = [comment.pk for comment in changed if comment.status == Comment.Status.APPROVED]
         if approved_ids:
-            transaction.on_commit(lambda: notifications.comments_approved(approved_ids))
+            tasks.enqueue_on_commit(tasks.comments_approved, approved_ids)
     return changed
 
 
@@ -103,5 +117,5 @@ def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) ->
             created_at=timezone.now(),
         )
         reply.save()
-        transaction.on_commit(lambda: notifications.comment_posted(reply))
+        tasks.enqueue_on_commit(tasks.comment_posted, reply.pk)
     return reply

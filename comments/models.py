@@ -321,6 +321,12 @@ class DiscussionSettings(models.Model):
             "address that anyone can test guessed addresses against."
         ),
     )
+    authors_moderate_own_posts = models.BooleanField(
+        "authors moderate the comments on their own posts",
+        default=True,
+        help_text="Authors approve, hold, mark as spam and trash comments under their own posts (as on "
+        "WordPress); otherwise they read and answer them, and editors moderate.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "discussion settings"
@@ -358,3 +364,26 @@ class PostAnnouncement(models.Model):
 
     def __str__(self):
         return f"Announced {self.post}"
+
+
+class UndeliveredEmail(models.Model):
+    """An email the mail server kept refusing after every retry, kept so an administrator can see and resend it.
+
+    The comment, subscription or post it is about is untouched: only the message waits here.
+    """
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="What the mail server (or the connection to it) said last.")
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+        verbose_name = "undelivered email"
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

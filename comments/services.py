@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import notifications, threads
+from . import tasks, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
@@ -302,8 +302,6 @@ def post_comment(
     if user is not None and not user.is_authenticated:
         user = None
     body = body.strip()
-    check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
-    check_flood(user=user, ip_address=ip_address)
     comment = Comment(
         **target_lookup(target),
         parent=parent,
@@ -321,9 +319,14 @@ def post_comment(
     comment.body_html = render_comment(body)
     comment.status = decide_status(comment, discussion=discussion, request=request).status
     with transaction.atomic():
+        # The post's (or page's) row stays locked until this comment is committed, so two identical POSTs
+        # at once (a double-clicked Post Comment) are checked one after the other: the second is a duplicate.
+        type(target).objects.select_for_update().filter(pk=target.pk).only("pk").first()
+        check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
+        check_flood(user=user, ip_address=ip_address)
         comment.save()
-        transaction.on_commit(
-            lambda: notifications.comment_posted(comment, notify_comments=notify_comments, notify_posts=notify_posts)
+        tasks.enqueue_on_commit(
+            tasks.comment_posted, comment.pk, notify_comments=notify_comments, notify_posts=notify_posts
         )
     record_flood(user=user, ip_address=ip_address)
     if request is not None and hasattr(request, "session"):
@@ -347,7 +350,7 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
         comment.save(update_fields=["body", "body_html", "status", "edited_at"])
         if not (was_approved and comment.status == Comment.Status.APPROVED):
             # Newly held (or newly visible): moderators and subscribers may need to know.
-            transaction.on_commit(lambda: notifications.comment_posted(comment))
+            tasks.enqueue_on_commit(tasks.comment_posted, comment.pk)
     return comment
 
 

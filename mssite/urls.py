@@ -4,11 +4,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.forms import AdminLoginForm
 from mssite.views import healthz
 from posts.admin import view_on_site
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
+# One failed-login limit and lockout for every sign-in door: the admin's goes through allauth's checks.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .models import Category, Post, Tag
+from .rendering import strip_all_tags
 from .templatetags.site import display_name
 
 FEED_ITEMS = 20
@@ -53,33 +54,81 @@ def xml_safe(value):
     return value
 
 
+# Feed fields a reader's software shows as text, not HTML: names, titles, a channel's description. Guests type
+# names, authors type titles and category text; a feed reader that renders them as HTML must find no markup.
+PLAIN_TEXT_FEED_FIELDS = frozenset({"title", "subtitle", "description", "author_name", "categories", "feed_copyright"})
+PLAIN_TEXT_ITEM_FIELDS = frozenset({"title", "author_name", "categories", "item_copyright"})
+
+
+def plain_text(value):
+    """`value` (text, or a list of texts) without tags, as WordPress's the_title_rss() sends titles."""
+    if isinstance(value, str):
+        return strip_all_tags(value)
+    if isinstance(value, list | tuple):
+        return type(value)(plain_text(item) for item in value)
+    return value
+
+
+def _cleaned(kwargs: dict, plain_fields: frozenset) -> dict:
+    return {key: xml_safe(plain_text(value) if key in plain_fields else value) for key, value in kwargs.items()}
+
+
 class XmlSafeFeed:
-    """Feed generator mixin: every text of the feed and its items is made XML-safe before it is written."""
+    """Feed generator mixin: every text is made XML-safe, and the plain-text fields plain text, before it is written."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+        super().__init__(*map(xml_safe, args), **_cleaned(kwargs, PLAIN_TEXT_FEED_FIELDS))
 
     def add_item(self, *args, **kwargs):
-        super().add_item(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+        super().add_item(*map(xml_safe, args), **_cleaned(kwargs, PLAIN_TEXT_ITEM_FIELDS))
+
+
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+# The featured image in feeds: wide enough for a feed reader's card, not the full-size original.
+FEED_IMAGE_WIDTH = 960
+MIME_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+
+
+@dataclass(frozen=True)
+class FeedImage:
+    """A post's featured image as feeds carry it (Media RSS in RSS, an enclosure link in Atom)."""
+
+    url: str
+    mime_type: str
+    description: str
 
 
 class FullContentRssFeed(XmlSafeFeed, Rss201rev2Feed):
-    """RSS 2.0 with the whole post in <content:encoded>."""
+    """RSS 2.0 with the whole post in <content:encoded> and its featured image as <media:content>."""
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:media": MEDIA_RSS,
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content:encoded", item["content_html"])
+        image = item.get("featured_image")
+        if image:
+            handler.startElement("media:content", {"url": image.url, "medium": "image", "type": image.mime_type})
+            handler.addQuickElement("media:description", xml_safe(image.description))
+            handler.endElement("media:content")
 
 
 class FullContentAtomFeed(XmlSafeFeed, Atom1Feed):
-    """Atom with the whole post in <content type="html"> beside the summary."""
+    """Atom with the whole post in <content type="html"> beside the summary, its featured image as an enclosure."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        image = item.get("featured_image")
+        if image:
+            handler.addQuickElement(
+                "link", "", {"rel": "enclosure", "href": image.url, "type": image.mime_type, "title": image.description}
+            )
 
 
 @dataclass(frozen=True)
@@ -94,6 +143,16 @@ class FeedSource:
 
     def absolute(self, path: str) -> str:
         return self.request.build_absolute_uri(path)
+
+
+def feed_image(post: Post, source: FeedSource) -> FeedImage | None:
+    image = post.featured_image if post.featured_image_id else None
+    if image is None or not image.file:
+        return None
+    url = image.url_for_width(FEED_IMAGE_WIDTH)
+    extension = url.rsplit(".", 1)[-1].lower()
+    fmt = "jpeg" if extension == "jpg" else extension
+    return FeedImage(url=source.absolute(url), mime_type=MIME_TYPES.get(fmt, "image/jpeg"), description=image.alt_text)
 
 
 class LatestPostsFeed(Feed):
@@ -133,6 +192,7 @@ class LatestPostsFeed(Feed):
             # WordPress identified items as /?p=ID: imported posts keep that identity, so subscribers'
             # readers do not show them again as new after the move.
             post.feed_guid = source.absolute(f"/?p={post.legacy_id}") if post.legacy_id else post.feed_url
+            post.feed_image = feed_image(post, source)
         return posts
 
     def item_title(self, post):
@@ -166,7 +226,7 @@ class LatestPostsFeed(Feed):
         return [category.name for category in post.categories.all()] + [tag.name for tag in post.tags.all()]
 
     def item_extra_kwargs(self, post):
-        return {"content_html": post.feed_content}
+        return {"content_html": post.feed_content, "featured_image": post.feed_image}
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):

@@ -426,3 +426,56 @@ class Image(models.Model):
     def thumbnail_url(self) -> str:
         """A small file for lists (the admin's thumbnails)."""
         return self.url_for_width(160, "webp")
+
+
+class Revision(models.Model):
+    """A saved version of a post's words: each save keeps one, so an author can compare and restore."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=300)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["post", "-created_at"], name="revision_post_created_idx")]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
+
+    def same_words_as(self, other) -> bool:
+        return (self.title, self.excerpt, self.body) == (other.title, other.excerpt, other.body)
+
+
+class Autosave(models.Model):
+    """The unsaved words of a post one person is editing, kept beside the post and never over it.
+
+    One per post and person (``post`` is empty for a post not yet saved); offered for restore when
+    its author opens the post again.
+    """
+
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=300, blank=True)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="autosave_one_per_post_and_user"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(post__isnull=True), name="autosave_one_new_post_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.title or 'a new post'}"
+
+    def differs_from(self, post) -> bool:
+        return (self.title, self.excerpt, self.body) != (post.title, post.excerpt, post.body)

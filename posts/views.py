@@ -120,19 +120,37 @@ def parse_id(raw: str) -> int:
     return int(raw)
 
 
-def legacy_post(raw_id: str) -> Post:
-    """/?p=ID: the WordPress ID of an imported post, else one of ours; public posts only."""
+def legacy_post(raw_id: str) -> Post | Page:
+    """/?p=ID: the WordPress ID of an imported post or page (WordPress sends /?p=<page id> to the page), else
+    one of our own posts; public ones only.
+
+    An imported row's own primary key is never looked up: /?p=2 of an old site is WordPress's item 2 or
+    nothing. Ids of posts and pages written here start past every imported WordPress ID, so they never
+    meet an old link.
+    """
     number = parse_id(raw_id)
-    post = Post.objects.filter(legacy_id=number).first() or Post.objects.filter(pk=number).first()
-    if post is None or not post.is_public:
+    found = (
+        Post.objects.filter(legacy_id=number).first()
+        or Page.objects.filter(legacy_id=number).first()
+        or Post.objects.filter(pk=number, legacy_id__isnull=True).first()
+    )
+    if isinstance(found, Page):
+        return _published_page(found)
+    if found is None or not found.is_public:
         raise Http404("No such post.")
-    return post
+    return found
 
 
 def legacy_page(raw_id: str) -> Page:
-    """/?page_id=ID: the WordPress ID of an imported page, else one of ours; published pages only."""
+    """/?page_id=ID: the WordPress ID of an imported page, else one of our own pages; published pages only."""
     number = parse_id(raw_id)
-    page = Page.objects.filter(legacy_id=number).first() or Page.objects.filter(pk=number).first()
+    page = (
+        Page.objects.filter(legacy_id=number).first() or Page.objects.filter(pk=number, legacy_id__isnull=True).first()
+    )
+    return _published_page(page)
+
+
+def _published_page(page: Page | None) -> Page:
     if page is None or page.status != Page.Status.PUBLISHED:
         raise Http404("No such page.")
     return page

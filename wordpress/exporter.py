@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -23,6 +23,8 @@ from django.utils import timezone
 from comments.models import Comment
 from posts.models import BodyFormat, Category, Image, Page, Post, Tag
 from posts.rendering import MORE_MARKER, render_body, split_more
+
+from .models import ImportedItem
 
 WXR_VERSION = "1.2"
 # WordPress has no soft delete: a removed comment keeps its place in the thread with this text.
@@ -55,9 +57,12 @@ def _text(text: str) -> str:
     return escape(_INVALID_XML_CHARS.sub("", str(text or "")))
 
 
-def _mysql_date(moment: datetime | None, *, utc: bool) -> str:
+def _mysql_date(moment: datetime | None, *, utc: bool, utc_offset: int | None = None) -> str:
+    """A date as WordPress stores it: in UTC, or local (the old site's offset for an imported post, else ours)."""
     if moment is None:
         return "0000-00-00 00:00:00"
+    if not utc and utc_offset is not None:
+        return (moment.astimezone(UTC) + timedelta(minutes=utc_offset)).strftime("%Y-%m-%d %H:%M:%S")
     moment = moment.astimezone(UTC if utc else timezone.get_current_timezone())
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
@@ -231,7 +236,18 @@ class WxrExporter:
             out.write(f"\t{line}\n")
         out.write("</item>\n")
 
-    def _common(self, obj, *, post_type: str, status: str, date: datetime, slug: str, author, link: str) -> dict:
+    def _common(
+        self,
+        obj,
+        *,
+        post_type: str,
+        status: str,
+        date: datetime,
+        slug: str,
+        author,
+        link: str,
+        utc_offset: int | None = None,
+    ) -> dict:
         return {
             "title": _text(obj.title) if hasattr(obj, "title") else "",
             "link": _text(link),
@@ -240,7 +256,7 @@ class WxrExporter:
             'guid isPermaLink="false"': _text(link),
             "description": "",
             "wp:post_id": str(self._post_id(obj)),
-            "wp:post_date": cdata(_mysql_date(date, utc=False)),
+            "wp:post_date": cdata(_mysql_date(date, utc=False, utc_offset=utc_offset)),
             "wp:post_date_gmt": cdata(_mysql_date(date, utc=True)),
             "wp:post_modified": cdata(_mysql_date(getattr(obj, "updated_at", None) or date, utc=False)),
             "wp:post_modified_gmt": cdata(_mysql_date(getattr(obj, "updated_at", None) or date, utc=True)),
@@ -285,6 +301,12 @@ class WxrExporter:
             .iterator(chunk_size=200)
         )
         now = timezone.now()
+        # Imported posts go back with the old site's local dates, from which WordPress builds their permalinks.
+        offsets = dict(
+            ImportedItem.objects.filter(kind=ImportedItem.Kind.POST, utc_offset__isnull=False).values_list(
+                "legacy_id", "utc_offset"
+            )
+        )
         for post in posts:
             if post.status == Post.Status.PUBLISHED:
                 status = "future" if post.published_at > now else "publish"
@@ -298,6 +320,7 @@ class WxrExporter:
                 slug=post.slug,
                 author=post.author,
                 link=self.base_url + post.get_absolute_url(),
+                utc_offset=offsets.get(post.legacy_id) if post.legacy_id else None,
             )
             fields["content:encoded"] = cdata(
                 wordpress_body(post.body, post.body_format, post.body_html, base_url=self.base_url)

@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .social import social_providers
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -64,10 +67,17 @@ INSTALLED_APPS = [
     "posts",
     "comments",
     "wordpress",
+    # Background work (Django Tasks API backport): the database queue is the embedded default.
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the Content-Security-Policy too: every response has it.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,17 +117,41 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis when REDIS_URL is set (redis://127.0.0.1:6379/0), else a per-process memory cache.
-if env("REDIS_URL"):
+# Shared state. With REDIS_URL (redis://127.0.0.1:6379/0) every app server shares one cache (pages, rate
+# limits, flood counters) and sessions are cached there in front of the database (cached_db: a Redis restart
+# logs nobody out). Without it the cache is a table in the database (created by `migrate`), so every worker
+# process still sees the same login limits, flood control and one-time codes.
+REDIS_URL = env("REDIS_URL")
+REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", "mssite")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "KEY_PREFIX": "mssite",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mssite_cache"}}
+
+# Background work through the Django Tasks API. "database" (django-tasks-db, the default) keeps the queue in
+# the site's own database, durable across restarts, run by `manage.py db_worker`; "rq" (django-tasks-rq) puts
+# it in Redis for any number of workers on any hosts (`manage.py rqworker --with-scheduler`). REDIS_URL alone
+# chooses "rq"; TASKS_BACKEND says so explicitly. Tests use the immediate backend (settings/test.py).
+TASKS_BACKEND = env("TASKS_BACKEND", "rq" if REDIS_URL else "database").lower()
+TASKS_QUEUE = env("TASKS_QUEUE", "default")
+RQ_QUEUES = {TASKS_QUEUE: {"URL": env("RQ_URL", REDIS_URL or "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
+if TASKS_BACKEND == "rq":
+    if not (REDIS_URL or env("RQ_URL")):
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (or RQ_URL) to say where Redis is.")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [TASKS_QUEUE]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [TASKS_QUEUE]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [TASKS_QUEUE]}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database, rq or immediate, not {TASKS_BACKEND!r}.")
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -166,8 +200,35 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Media: the file system by default; S3-compatible object storage (django-storages) with MEDIA_STORAGE=s3,
+# so every app server sees every upload. Bucket, endpoint, region and credentials from the environment.
+MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem").lower()
+if MEDIA_STORAGE == "s3":
+    MEDIA_STORAGE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "access_key": env("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+            # Blog figures are public: plain URLs that caches and readers can keep, unless told otherwise.
+            "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", False),
+            "custom_domain": env("S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": env("S3_URL_PROTOCOL", "https:"),
+            "addressing_style": env("S3_ADDRESSING_STYLE") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    if not MEDIA_STORAGE_BACKEND["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+elif MEDIA_STORAGE == "filesystem":
+    MEDIA_STORAGE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploads larger than this are refused before Django reads them into memory.
@@ -175,6 +236,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With django.core.mail.backends.filebased.EmailBackend: the folder messages are written to.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or None
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -184,9 +247,6 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "MS Research Notes <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-# Comment notifications go out on a background thread after commit, so a slow mail server never holds up
-# the reader who posted (the tests turn it off to stay deterministic).
-COMMENTS_EMAIL_IN_BACKGROUND = env_bool("COMMENTS_EMAIL_IN_BACKGROUND", True)
 
 LOGGING = {
     "version": 1,
@@ -195,4 +255,40 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+
+# Content-Security-Policy on every response (django-csp; see docs/security.md). Our pages, the admin and
+# allauth's need no inline script or style: JavaScript lives in static/js, CSS in static/css, so markup that
+# slips into a page cannot run. Images: ours, plus https: for avatars that providers host (a social account's
+# picture, Gravatar); CSP_IMG_SRC narrows that (e.g. "'self' data:" once avatars are served locally).
+# Uploads may come from the media storage's origin (an absolute MEDIA_URL, an S3 endpoint or custom domain).
+# No form-action: the social login buttons POST to us and are redirected to the provider.
+def _media_origins() -> list[str]:
+    """Where uploaded images are served from when that is not this site: an absolute MEDIA_URL, the S3 bucket."""
+    addresses = [MEDIA_URL]
+    if MEDIA_STORAGE == "s3":
+        options = MEDIA_STORAGE_BACKEND["OPTIONS"]
+        if options["custom_domain"]:
+            addresses.append(f"{options['url_protocol']}//{options['custom_domain']}")
+        addresses.append(options["endpoint_url"] or "https://s3.amazonaws.com")
+    parts = [urlsplit(address) for address in addresses]
+    return sorted({f"{part.scheme}://{part.netloc}" for part in parts if part.netloc})
+
+
+_MEDIA_ORIGIN = _media_origins()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": env("CSP_IMG_SRC", "'self' data: https:").split() + _MEDIA_ORIGIN,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, *_MEDIA_ORIGIN],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": env_list("CSP_REPORT_URI") or None,
+    },
 }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0004_subscription_on_page'),
+        ('comments', '0006_merge_authors_and_undelivered_email'),
     ]
 
     operations = [
