@@ -166,3 +166,26 @@ def test_home_and_post_reference_no_other_origin(live_server, page, demo, served
             assert page.locator("img.avatar").count() > 0  # the discussion's avatars were checked too
 
     assert {urlsplit(url).netloc for url in requested} <= {own}, sorted(set(requested))
+
+
+def test_imported_wordpress_alignment_floats_at_a_desk_and_stacks_on_a_phone(live_server, browser, db):
+    post = PostFactory(
+        title="Imported with a caption",
+        body_format="html",
+        body=(
+            '[caption id="attachment_5" align="alignright" width="300"]<img src="/static/img/favicon.svg" alt="Logo" '
+            'width="300" height="300"> The old logo[/caption]<p>' + "Words beside the picture. " * 40 + "</p>"
+            '<p class="has-text-align-center">Centred line</p>'
+        ),
+    )
+    for viewport, floats in (({"width": 1200, "height": 900}, "right"), (PHONE, "none")):
+        context = browser.new_context(viewport=viewport)
+        try:
+            page = context.new_page()
+            page.goto(live_server.url + post.get_absolute_url())
+            figure = page.locator("figure.wp-caption.alignright")
+            assert figure.evaluate("f => getComputedStyle(f).float") == floats
+            assert page.get_by_text("Centred line").evaluate("p => getComputedStyle(p).textAlign") == "center"
+            expect(figure.locator("figcaption")).to_have_text("The old logo")
+        finally:
+            context.close()
