@@ -19,7 +19,7 @@ WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve cluster test lint format install install-dev chromium node-tools admin-password migrate clean
+.PHONY: help run serve cluster test lint format install install-dev chromium node-tools admin-password migrate clean bench
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/ (PORT=8061 make run for another port)"
@@ -27,6 +27,7 @@ help:
 	@echo "make cluster  two app servers, a worker, PostgreSQL, Redis and local S3 on this machine"
 	@echo "make lint     ruff check and format check"
 	@echo "make format   ruff fix and format"
+	@echo "make bench    load-test a production-mode site on PostgreSQL (REDIS_URL=redis://... to use Redis)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mssite needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -100,6 +101,10 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Not part of `make test` or CI: numbers, not timed tests (see docs/performance.md).
+bench: install-dev
+	$(PY) -m bench.run
 
 admin-password: migrate
 	$(PY) manage.py ensure_demo_admin --reset-password --url http://$(HOST):$(PORT)/admin/

@@ -10,6 +10,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from posts import pagecache
+
 from . import tasks, threads
 from .models import Action, Comment, DiscussionSettings
 
@@ -92,6 +94,7 @@ def _empty(comment: Comment) -> None:
         user=None,
         is_removed=True,
     )
+    pagecache.invalidate()  # a queryset update sends no signal
 
 
 def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) -> Comment:

@@ -42,6 +42,16 @@ class CommentQuerySet(models.QuerySet):
             status=Comment.Status.APPROVED,
         )
 
+    def numbered(self, number: int | None):
+        """The comment a reader knows by `number`: its #comment-N anchor, ?replytocom=N and the reply form say N.
+
+        An imported comment is known by its WordPress ID only (its own key may equal another's old ID); a comment
+        written here by its key, which is always past every imported ID.
+        """
+        if number is None:
+            return self.none()
+        return self.filter(Q(legacy_id=number) | Q(pk=number, legacy_id__isnull=True))
+
     def on(self, target: "Post | Page"):
         """The comments of one discussion (a post's or a page's)."""
         return self.filter(**target_lookup(target))
@@ -175,9 +185,14 @@ class Comment(models.Model):
         return threads.child_path(parent_path or "", self.thread_segment())
 
     @property
+    def public_number(self) -> int:
+        """The number readers see: imported comments keep their WordPress ID (see CommentQuerySet.numbered)."""
+        return self.legacy_id or self.pk
+
+    @property
     def anchor(self) -> str:
         """WordPress-compatible anchor: imported comments keep their old #comment-ID."""
-        return f"comment-{self.legacy_id or self.pk}"
+        return f"comment-{self.public_number}"
 
     @property
     def public_author_url(self) -> str:

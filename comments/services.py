@@ -159,7 +159,8 @@ def load_discussion(
     if per_page:
         roots = roots[(page - 1) * per_page : page * per_page]
     reply_to = None
-    candidate = by_pk.get(parse_comment_id(reply_to_id))
+    wanted = parse_comment_id(reply_to_id)
+    candidate = next((node for node in by_pk.values() if node.comment.public_number == wanted), None)
     if candidate is not None and candidate.can_reply:
         reply_to = candidate.comment
     count = sum(1 for c in comments if c.status == Comment.Status.APPROVED and not c.is_removed)
@@ -260,8 +261,9 @@ def resolve_parent(*, target: Post | Page, parent_id, discussion: DiscussionSett
     parent = (
         Comment.objects.public()
         .on(target)
-        .filter(pk=parent_id, is_removed=False)
-        .only("pk", "post_id", "page_id", "thread_path", "depth", "author_name")
+        .numbered(parse_comment_id(parent_id))
+        .filter(is_removed=False)
+        .only("pk", "legacy_id", "post_id", "page_id", "thread_path", "depth", "author_name")
         .first()
     )
     if parent is None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("follow/", views.follow, name="follow"),
     path("avatars/<str:initials>/<int:hue>.svg", views.avatar, name="avatar"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
+    path("comments/form-token/", views.form_token, name="form_token"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
     # /YYYY/MM/DD/slug/comment-page-N/: the post page showing the Nth page of top-level comments.
     path(

@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds with each post's full content, its links and images made absolute so feed
-readers can show them. Addresses use the request's host, like the rest of the site."""
+readers can show them. Addresses start with the site's canonical origin (SITE_URL), as in the comment
+feeds and the emails: a feed must not link to whatever Host header a client sent."""
 
 import re
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .models import Category, Post, Tag
+from .pagecache import public_page
 from .rendering import strip_all_tags
 from .templatetags.site import display_name
 
@@ -70,7 +72,11 @@ def plain_text(value):
 
 
 def _cleaned(kwargs: dict, plain_fields: frozenset) -> dict:
-    return {key: xml_safe(plain_text(value) if key in plain_fields else value) for key, value in kwargs.items()}
+    # Control characters go first: a NUL inside "<scr\x00ipt>" hides the tag from the stripper, and removing it
+    # afterwards would make it a tag again.
+    return {
+        key: plain_text(xml_safe(value)) if key in plain_fields else xml_safe(value) for key, value in kwargs.items()
+    }
 
 
 class XmlSafeFeed:
@@ -133,7 +139,7 @@ class FullContentAtomFeed(XmlSafeFeed, Atom1Feed):
 
 @dataclass(frozen=True)
 class FeedSource:
-    """One request's feed: its title, page and posts, and the host that makes addresses absolute."""
+    """One request's feed: its title, page and posts."""
 
     request: HttpRequest
     title: str
@@ -142,7 +148,8 @@ class FeedSource:
     posts: QuerySet
 
     def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+        # The rule of comments.links.absolute_url (posts cannot import comments): the canonical origin.
+        return f"{settings.SITE_URL}{path}"
 
 
 def feed_image(post: Post, source: FeedSource) -> FeedImage | None:
@@ -155,6 +162,7 @@ def feed_image(post: Post, source: FeedSource) -> FeedImage | None:
     return FeedImage(url=source.absolute(url), mime_type=MIME_TYPES.get(fmt, "image/jpeg"), description=image.alt_text)
 
 
+@public_page
 class LatestPostsFeed(Feed):
     """/feed/: the newest public posts."""
 

@@ -47,15 +47,16 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 _MEDIA = {"src", "controls", "preload", "loop", "class"}  # never autoplay: nothing plays (or sounds) unasked
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "rel"},
+    "a": {"href", "title", "rel", "id", "aria-label"},
     "img": {"src", "srcset", "sizes", "width", "height", "loading", "alt", "decoding", "title"},
     "source": {"src", "srcset", "sizes", "type", "media"},
     "audio": _MEDIA,
     "video": _MEDIA | {"poster", "width", "height", "muted", "playsinline"},
     "details": {"open", "class"},
     "summary": _CLASS_ONLY,
-    "ol": {"start", "reversed"},
-    "li": {"value"},
+    "li": {"value", "id"},
+    "sup": {"id"},
+    "ol": {"start", "reversed", "class"},
     "th": {"colspan", "rowspan", "scope", "style", "class"},
     "td": {"colspan", "rowspan", "style", "class"},
     "abbr": {"title"},
@@ -79,6 +80,9 @@ _WORDPRESS_CLASS = re.compile(
 )
 _SAFE_STYLE = re.compile(r"^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$", re.IGNORECASE)
 _PRELOAD = {"none", "metadata", "auto"}
+_FOOTNOTE_ID = re.compile(
+    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|fn-?\d+|fnref-?\d+)(?:-link)?$"
+)
 # A player the source gave no controls would be a still, silent box: readers always get the controls.
 _PLAYER_WITHOUT_CONTROLS = re.compile(r"<(audio|video)\b(?![^>]*\bcontrols\b)", re.IGNORECASE)
 _CELL_ALIGN_CLASS = re.compile(r"^has-text-align-(left|right|center)$")
@@ -94,6 +98,10 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "style":
         # Markdown tables align columns with style="text-align: …"; nothing else gets through.
         return value if _SAFE_STYLE.match(value) else None
+    if attribute == "id":
+        # Only footnotes' ids (a reference and its note link to each other): never one that could shadow the
+        # page's own (id="comments", id="respond").
+        return value if _FOOTNOTE_ID.match(value) else None
     if attribute == "preload":
         return value if value in _PRELOAD else None
     if attribute == "class" and tag in {"th", "td"}:

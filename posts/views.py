@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, dates
 
 from .models import Category, Page, Post, PreviousSlug, Tag
+from .pagecache import public_page
 from .search import add_snippets, normalise_terms, search_posts, uses_full_text_search
 from .sitemaps import SITEMAPS
 
@@ -81,6 +82,7 @@ class PaginatedPostsMixin:
 # The front page also answers WordPress's query-string links: /?p=ID, /?page_id=ID and /?s=terms.
 
 
+@public_page
 @require_safe
 def home(request, page: int | None = None):
     """The front page: newest first, sticky posts on top; or a legacy link, or search results."""
@@ -181,6 +183,7 @@ class PostContextMixin:
         return context
 
 
+@public_page
 class PostDetailView(PostContextMixin, DetailView):
     """/YYYY/MM/DD/slug/: public posts only (authors and editors read the rest through the preview).
 
@@ -237,6 +240,7 @@ class PostPreviewView(PostContextMixin, DetailView):
 # Archives.
 
 
+@public_page
 class PostListView(PaginatedPostsMixin, ListView):
     """A paginated list of public posts; subclasses narrow it and name it."""
 
@@ -295,6 +299,7 @@ class AuthorView(PostListView):
         return super().get_context_data(archive_kind="Author", author=self.author, **kwargs)
 
 
+@public_page
 class DateArchiveMixin(PaginatedPostsMixin):
     """Date archives: a date with no public posts is a 404, as on WordPress."""
 
@@ -344,6 +349,7 @@ class DayArchiveView(DateArchiveMixin, dates.DayArchiveView):
 # Static pages.
 
 
+@public_page
 class PageDetailView(DetailView):
     """/slug/ and /parent/child/: published static pages; the catch-all, so it comes last in the URLs."""
 
@@ -361,6 +367,7 @@ class PageDetailView(DetailView):
 # For robots.
 
 
+@public_page
 @require_safe
 def sitemap(request):
     """/sitemap.xml with the addresses of this host (the request's, already checked against ALLOWED_HOSTS)."""
@@ -371,6 +378,7 @@ def sitemap(request):
     return response
 
 
+@public_page
 @require_safe
 def robots_txt(request):
     """/robots.txt: keep crawlers out of the admin, accounts and previews; point them to the sitemap."""

@@ -10,6 +10,7 @@ when their plugin is gone. The result is unsanitised: the caller sanitises it.
 """
 
 import html
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -24,9 +25,10 @@ _ALLBLOCKS = (
     r"footer|nav|figure|figcaption|details|menu|summary)"
 )
 
-# get_html_split_regex(): an HTML element, comment or CDATA section, each possibly unterminated.
+# get_html_split_regex(): an HTML element, comment or CDATA section, each possibly unterminated. A comment is
+# matched from its "!" (as WordPress does), so "<!-- a" with text after the dashes is one comment, not "<!--".
 _HTML_SPLIT_RE = re.compile(
-    r"(<(?:!--(?:-(?!->)[^\-]*+)*+(?:-->)?|!\[CDATA\[[^\]]*+(?:](?!]>)[^\]]*+)*+(?:]]>)?|[^>]*>?))"
+    r"(<(?:(?=!--)!(?:-(?!->)[^\-]*+)*+(?:-->)?|!\[CDATA\[[^\]]*+(?:](?!]>)[^\]]*+)*+(?:]]>)?|[^>]*>?))"
 )
 
 _BLOCK_COMMENT_RE = re.compile(r"<!--\s+/?wp:[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?(?:\s.*?)?/?-->", re.DOTALL)
@@ -259,6 +261,33 @@ def link_embeds(text: str, *, blocks: bool) -> str:
     for index in range(0, len(pieces), 2):
         pieces[index] = _AUTOEMBED_RE.sub(lambda m: m.group(1) + _embed_link(m.group(2)) + m.group(3), pieces[index])
     return "".join(pieces)
+
+
+_FOOTNOTES_BLOCK_RE = re.compile(r"<!--\s+wp:footnotes(?:\s+\{.*?\})?\s*/-->", re.DOTALL)
+
+
+def with_footnotes(source: str, footnotes_meta: str) -> str:
+    """The block editor keeps footnote texts in the post's ``footnotes`` meta (JSON) and only a placeholder block
+    in the body: put the list WordPress renders in its place, each note linking back to its reference."""
+    if not footnotes_meta or not _FOOTNOTES_BLOCK_RE.search(source):
+        return source
+    try:
+        notes = json.loads(footnotes_meta)
+    except ValueError:
+        return source
+    items = []
+    for number, note in enumerate(notes if isinstance(notes, list) else [], start=1):
+        if not isinstance(note, dict) or not isinstance(note.get("id"), str):
+            continue
+        note_id = html.escape(note["id"])
+        items.append(
+            f'<li id="{note_id}">{note.get("content", "")} '
+            f'<a href="#{note_id}-link" aria-label="Jump to footnote reference {number}">↩︎</a></li>'
+        )
+    if not items:
+        return source
+    rendered = '<ol class="wp-block-footnotes">' + "".join(items) + "</ol>"
+    return _FOOTNOTES_BLOCK_RE.sub(lambda _: f"<!-- wp:footnotes -->\n{rendered}\n<!-- /wp:footnotes -->", source, 1)
 
 
 def dynamic_blocks(source: str) -> Counter:

@@ -8,8 +8,9 @@ use, so the IDs in one export never collide.
 
 from __future__ import annotations
 
+import html as html_module
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
@@ -71,7 +72,44 @@ def _rfc822(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
-def wordpress_body(body: str, body_format: str, body_html: str, *, base_url: str = "") -> str:
+# A media-library figure as posts.rendering.figure_html writes it: the link to the original file, then the caption.
+_OUR_FIGURE = re.compile(
+    r'<figure class="figure"><a href="(?P<url>[^"]+)">.*?</a>(?:<figcaption>(?P<caption>.*?)</figcaption>)?</figure>',
+    re.DOTALL,
+)
+
+
+def wordpress_figures(html: str, *, images: Mapping[str, tuple[int, Image]]) -> str:
+    """Our figures as WordPress stores an inserted image: the original file with its ``wp-image-ID`` class, in a
+    ``[caption]`` when it has one. WordPress regenerates its own sizes from the attachment, so no rendition of
+    ours (``…-480w.webp``) is left for it to miss."""
+
+    def replace(match: re.Match) -> str:
+        found = images.get(html_module.unescape(match["url"]))
+        if found is None:
+            return match.group(0)
+        attachment_id, image = found
+        caption = (match["caption"] or "").replace('<span class="figure-credit">', "").replace("</span>", "").strip()
+        img = (
+            f'<img class="{"" if caption else "aligncenter "}size-full wp-image-{attachment_id}" '
+            f'src="{match["url"]}" alt="{html_module.escape(image.alt_text)}" width="{image.width}" '
+            f'height="{image.height}" />'
+        )
+        if not caption:
+            return img
+        return f'[caption id="attachment_{attachment_id}" align="aligncenter" width="{image.width}"]{img} {caption}[/caption]'
+
+    return _OUR_FIGURE.sub(replace, html)
+
+
+def wordpress_body(
+    body: str,
+    body_format: str,
+    body_html: str,
+    *,
+    base_url: str = "",
+    images: Mapping[str, tuple[int, Image]] | None = None,
+) -> str:
     """The body as WordPress expects it: imported HTML as it came; Markdown as its HTML on one line per
     block, so WordPress's auto-paragraphs add no line breaks of their own (pre blocks are kept as they are),
     with the ``<!--more-->`` marker kept. Links to this site (figures, internal links) are made absolute,
@@ -86,6 +124,8 @@ def wordpress_body(body: str, body_format: str, body_html: str, *, base_url: str
         html = body_html
     pieces = _PRE_BLOCK.split(html)
     html = "".join(piece if index % 2 else _one_line(piece) for index, piece in enumerate(pieces))
+    if images is not None:
+        html = wordpress_figures(html, images=images)
     return absolute_urls(html, base_url)
 
 
@@ -121,6 +161,7 @@ class WxrExporter:
     def __init__(self, *, base_url: str = ""):
         self.base_url = (base_url or getattr(settings, "SITE_URL", "") or "http://localhost").rstrip("/")
         self.summary = ExportSummary()
+        self._image_urls: dict[str, tuple[int, Image]] | None = None
         # New objects get IDs above every WordPress ID, so the file never repeats one.
         post_ids = [model.objects.aggregate(top=Max("legacy_id"))["top"] or 0 for model in (Post, Page, Image)] + [
             model.objects.aggregate(top=Max("pk"))["top"] or 0 for model in (Post, Page, Image)
@@ -140,6 +181,12 @@ class WxrExporter:
             )
             + 1
         )
+
+    def _images_by_url(self) -> dict[str, tuple[int, Image]]:
+        """Every media-library image by the URL of its original file, with its attachment ID in this export."""
+        if self._image_urls is None:
+            self._image_urls = {image.file.url: (self._post_id(image), image) for image in Image.objects.all()}
+        return self._image_urls
 
     def _post_id(self, obj) -> int:
         return (
@@ -323,7 +370,9 @@ class WxrExporter:
                 utc_offset=offsets.get(post.legacy_id) if post.legacy_id else None,
             )
             fields["content:encoded"] = cdata(
-                wordpress_body(post.body, post.body_format, post.body_html, base_url=self.base_url)
+                wordpress_body(
+                    post.body, post.body_format, post.body_html, base_url=self.base_url, images=self._images_by_url()
+                )
             )
             fields["excerpt:encoded"] = cdata(post.excerpt)
             fields["wp:comment_status"] = cdata("open" if post.comments_open else "closed")
@@ -390,7 +439,9 @@ class WxrExporter:
                 link=self.base_url + page.get_absolute_url(),
             )
             fields["content:encoded"] = cdata(
-                wordpress_body(page.body, page.body_format, page.body_html, base_url=self.base_url)
+                wordpress_body(
+                    page.body, page.body_format, page.body_html, base_url=self.base_url, images=self._images_by_url()
+                )
             )
             fields["excerpt:encoded"] = cdata("")
             fields["wp:comment_status"] = cdata("open" if page.comments_open else "closed")

@@ -7,6 +7,7 @@ from urllib.parse import unquote
 from django import template
 from django.core.paginator import Page as ListPage
 from django.db.models import Count, QuerySet
+from django.utils.functional import LazyObject
 
 from posts.models import Page, Post
 
@@ -17,6 +18,7 @@ from ..links import comment_page_url as _comment_page_url
 from ..links import comment_url, posting_url
 from ..models import Comment, DiscussionSettings
 from ..services import load_discussion
+from ..thread_html import render_nodes
 from ..views import COMMENTER_COOKIES
 
 register = template.Library()
@@ -31,7 +33,7 @@ def _comment_page(request) -> int | None:
 def comment_form_for(target: Post | Page, request, *, reply_to: Comment | None = None) -> CommentForm:
     """A fresh form for this reader: name, email and website from their cookies when they chose to be remembered."""
     user = getattr(request, "user", None)
-    initial = {"parent": reply_to.pk if reply_to else None}
+    initial = {"parent": reply_to.public_number if reply_to else None}
     cookies = getattr(request, "COOKIES", {})
     for field, cookie in COMMENTER_COOKIES.items():
         if cookies.get(cookie):
@@ -67,10 +69,11 @@ def discussion(context, target):
     }
 
 
-@register.inclusion_tag("comments/thread.html", takes_context=True)
-def comment_thread(context, nodes, depth=1):
-    """One level of the nested list; recursion happens through the template for each node's children."""
-    return {**context.flatten(), "nodes": nodes, "depth": depth}
+@register.simple_tag(takes_context=True)
+def comment_thread(context, nodes):
+    """`{% comment_thread discussion.nodes %}`: the whole nested thread in one pass (comments/thread_html.py)."""
+    post = context.get("post")
+    return render_nodes(nodes, has_form=bool(context.get("form")), post_author_id=getattr(post, "author_id", None))
 
 
 @register.simple_tag(name="comment_url")
@@ -115,6 +118,9 @@ def _posts_in_context(context) -> list[Post]:
     """Every post in the lists the page is already showing (never triggers a query of its own)."""
     found = []
     for value in context.flatten().values():
+        if issubclass(type(value), LazyObject):
+            # csrf_token, user, perms: evaluating them would issue a CSRF cookie or read the session.
+            continue
         if isinstance(value, ListPage):
             value = value.object_list
         if isinstance(value, QuerySet) and value._result_cache is None:

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything a deployment changes comes from the environment."""
 
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files carry the Content-Security-Policy too: every response has it.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached public page costs one cache read (posts/pagecache.py).
+    "posts.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,11 +132,31 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
-        }
+        },
+        # Whole public pages (posts/pagecache.py), shared by every process and machine.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}-pages",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mssite_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mssite_cache"},
+        # Files, not process memory: every worker of this machine sees the same pages and the same generation,
+        # so an invalidation in one process is seen by the next request in any other (and a page read is
+        # a file read, not a database query).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("PAGE_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"mssite-pages-{os.getuid()}")),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+# The full-page cache (posts/pagecache.py): seconds a public page may be served at most (changes invalidate it
+# at once), and a switch for operators.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "3600"))
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 
 # Background work through the Django Tasks API. "database" (django-tasks-db, the default) keeps the queue in
 # the site's own database, durable across restarts, run by `manage.py db_worker`; "rq" (django-tasks-rq) puts
@@ -152,6 +175,7 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [TASKS_QUEUE]}}
 else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be database, rq or immediate, not {TASKS_BACKEND!r}.")
+
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

@@ -10,6 +10,8 @@ from accounts import roles
 from comments.models import Comment
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
+from .axe import axe_violations, describe
+
 PASSWORD = "correct horse battery staple"
 PHONE = {"width": 390, "height": 844}
 
@@ -67,6 +69,8 @@ def test_an_author_moderates_and_answers_her_posts_discussion_on_a_phone(live_se
         assert box["height"] >= 24
         assert box["width"] >= 24
         screenshot(page, "admin-comments-phone", full_page=False)
+        violations = axe_violations(page, context="#result_list")
+        assert not violations, describe(violations)
 
         approve.click()
         expect(page.locator(".messagelist")).to_contain_text("The comment by Nora Newcomer was approved.")

@@ -6,6 +6,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from accounts.roles import ADMINISTRATOR, AUTHOR, EDITOR, assign_role
+
+# The browser tests here use the same Chromium fixtures as tests/browser/.
+from tests.browser.conftest import browser, context, page  # noqa: F401
 from tests.factories import CategoryFactory, CommentFactory, PageFactory, PostFactory, TagFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -44,8 +47,8 @@ def discussion(people):
     first = CommentFactory(post=post, author_name="Grace Guest", body="Did anyone try it?")
     CommentFactory(post=post, parent=first, author_name="Rita Reader", user=people["reader"], body="Yes, in 2023.")
     CommentFactory(post=post, author_name="Pending Person", status="pending", body="Waiting for a moderator.")
-    page = PageFactory(title="About", slug="about", author=people["admin"], comments_open=True)
-    return {"post": post, "category": category, "tag": tag, "page": page}
+    about = PageFactory(title="About", slug="about", author=people["admin"], comments_open=True)
+    return {"post": post, "category": category, "tag": tag, "page": about}
 
 
 # Property-based tests (hypothesis): a fixed, derandomised profile so CI runs the same examples every time

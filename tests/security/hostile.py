@@ -112,5 +112,5 @@ def emails_about(site: HostileSite) -> list:
     """The emails these comments cause: moderators asked about the held one, the author told of the others."""
     mail.outbox.clear()
     for comment in site.comments:
-        notifications.comment_posted(comment)
+        notifications.comment_posted(comment.pk)
     return list(mail.outbox)

@@ -104,6 +104,13 @@ def approves_held(client, world: World) -> bool:
     return world.held.status == Comment.Status.APPROVED
 
 
+def approves_held_when_only_editors_moderate(client, world: World) -> bool:
+    settings = DiscussionSettings.load()
+    settings.authors_moderate_own_posts = False
+    settings.save()
+    return approves_held(client, world)
+
+
 def edits_comment(attribute: str):
     def attempt(client, world: World) -> bool:
         comment = getattr(world, attribute)
@@ -168,10 +175,16 @@ MATRIX: dict[str, tuple[Callable, set[str]]] = {
     "admin: list tags": (gets(admin_url("posts_tag_changelist")), STAFF),
     "admin: change a tag": (changes(admin_url("posts_tag_change", "tag")), EDITORS),
     "admin: delete a tag": (deletes(admin_url("posts_tag_delete", "tag"), missing(Tag, "tag")), EDITORS),
-    "admin: list comments": (gets(admin_url("comments_comment_changelist")), EDITORS),
-    "admin: open a comment": (gets(admin_url("comments_comment_change", "held")), EDITORS),
-    "admin: change a comment": (changes(admin_url("comments_comment_change", "held")), EDITORS),
-    "admin: approve a held comment": (approves_held, EDITORS),
+    # Authors moderate the discussion under their own posts (DiscussionSettings.authors_moderate_own_posts,
+    # on by default, as WordPress's authors do); author B sees an empty list, never A's comments.
+    "admin: list comments": (gets(admin_url("comments_comment_changelist")), STAFF),
+    "admin: open a comment on author A's post": (gets(admin_url("comments_comment_change", "held")), OWNER_OR_EDITORS),
+    "admin: change a comment on author A's post": (
+        changes(admin_url("comments_comment_change", "held")),
+        OWNER_OR_EDITORS,
+    ),
+    "admin: approve a held comment on author A's post": (approves_held, OWNER_OR_EDITORS),
+    "admin: approve it when only editors moderate": (approves_held_when_only_editors_moderate, EDITORS),
     "admin: delete a comment": (
         deletes(admin_url("comments_comment_delete", "held"), missing(Comment, "held")),
         EDITORS,

@@ -80,3 +80,15 @@ def test_the_text_around_the_markup_is_kept(client, hostile_site):
 def test_category_feed_description_is_plain_text(client, hostile_site):
     root = ET.fromstring(client.get("/category/treatment/feed/").content)
     assert root.findtext("channel/description") == "All treatments"
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/comments/feed/"])
+def test_every_feed_links_to_the_canonical_origin_whatever_host_was_asked(client, settings, url):
+    settings.SITE_URL = "https://ms.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    CommentFactory(post=PostFactory(title="Linked"))
+
+    body = client.get(url, HTTP_HOST="evil.example.com").content.decode()
+
+    assert "evil.example.com" not in body
+    assert "https://ms.example.org/" in body

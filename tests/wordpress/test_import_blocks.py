@@ -66,3 +66,27 @@ def test_an_embed_block_becomes_a_link_without_a_third_party_frame():
 def test_a_url_inside_a_sentence_or_a_pre_block_is_left_alone():
     html = wordpress_html_to_html("See https://example.org/ here.\n\n<pre>\nhttps://example.org/\n</pre>")
     assert "<a " not in html
+
+
+class FootnotesImport(TestCase):
+    """The block editor keeps footnote texts in post meta; readers must still see them, linked both ways."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import_wxr(source=BLOCK_TEST_DATA)
+        cls.body = Post.objects.get(legacy_id=75).body_html
+
+    def test_the_footnote_list_is_rendered_from_the_meta(self):
+        assert '<ol class="wp-block-footnotes"><li id="aa484441-9ea2-470c-a0a3-218ede0c6b05">A note ' in self.body
+        assert '<li id="f51b5ea0-388d-4673-ae03-1fc47853970f">Another note ' in self.body
+
+    def test_references_and_notes_link_to_each_other(self):
+        note = "aa484441-9ea2-470c-a0a3-218ede0c6b05"
+        assert f'<a href="#{note}" id="{note}-link">1</a>' in self.body
+        assert f'<a href="#{note}-link" aria-label="Jump to footnote reference 1">' in self.body
+
+
+def test_ids_other_than_footnotes_are_dropped():
+    from posts.rendering import sanitize_html
+
+    assert sanitize_html('<a id="respond" href="#x">x</a><li id="comments">y</li>') == '<a href="#x">x</a><li>y</li>'

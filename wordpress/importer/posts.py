@@ -16,6 +16,7 @@ from posts.wp_html import (
     expand_galleries,
     media_player_sources,
     unknown_shortcodes,
+    with_footnotes,
     wordpress_html_to_html,
 )
 
@@ -60,7 +61,7 @@ class PostsMixin(ImportState):
         )
 
     def _body(self, item: wxr.Item) -> str:
-        body = self._rewrite_upload_urls(item.content)
+        body = with_footnotes(self._rewrite_upload_urls(item.content), item.meta.get("footnotes", ""))
         if "[gallery" in body:
             body, missing = expand_galleries(
                 body, images=self.gallery_images, attached=self.children.get(item.post_id, ())
