@@ -19,7 +19,7 @@ WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve cluster test lint format install install-dev chromium node-tools admin-password migrate clean bench
+.PHONY: help run serve cluster test lint format install install-dev chromium nginx node-tools admin-password migrate clean bench
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/ (PORT=8061 make run for another port)"
@@ -91,7 +91,20 @@ node_modules/.installed: package.json package-lock.json
 
 node-tools: node_modules/.installed
 
-test: install-dev chromium node-tools
+# The deployment tests run `nginx -t` on docs/deploy/mssite.nginx.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's nginx for the deployment tests…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		else \
+			echo "The deployment tests need nginx (they run nginx -t on docs/deploy/mssite.nginx)."; \
+			echo "Install it with: sudo apt-get install nginx"; \
+			exit 1; \
+		fi; \
+	fi
+
+test: install-dev chromium node-tools nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

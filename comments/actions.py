@@ -5,14 +5,16 @@ Every change of status goes through here so that the emails owed when a comment 
 """
 
 from collections.abc import Iterable
+from enum import StrEnum
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from posts import pagecache
 
-from . import tasks, threads
+from . import links, tasks, threads
 from .models import Action, Comment, DiscussionSettings
 
 # Action -> the Comment method that performs it (each returns whether the status changed).
@@ -56,6 +58,44 @@ def apply_action(*, comments: Iterable[Comment], action: str) -> list[Comment]:
         if approved_ids:
             tasks.enqueue_on_commit(tasks.comments_approved, approved_ids)
     return changed
+
+
+# What a comment's status becomes by each action a moderation email offers.
+_EMAIL_LINK_RESULTS = {
+    Action.APPROVE: Comment.Status.APPROVED,
+    Action.SPAM: Comment.Status.SPAM,
+    Action.TRASH: Comment.Status.TRASH,
+}
+
+
+class LinkOutcome(StrEnum):
+    DONE = "done"
+    ALREADY = "already"  # the comment is already where the link would put it
+    MODERATED_SINCE = "moderated-since"  # someone moved it elsewhere after the email was sent
+    USED = "used"  # this very link acted before
+
+
+def email_link_state(*, comment: Comment, link: links.ModerationLink) -> LinkOutcome | None:
+    """Why a moderation link can no longer act on `comment`, or None while it may."""
+    if comment.status == link.sent_status:
+        return None
+    if comment.status == _EMAIL_LINK_RESULTS[link.action]:
+        return LinkOutcome.ALREADY
+    return LinkOutcome.MODERATED_SINCE
+
+
+def apply_email_link(*, link: links.ModerationLink) -> LinkOutcome:
+    """One-click moderation from an email: acts only while the comment is still in the status the email was
+    sent for, and only once per link (a stale Approve must never undo a moderator's later Trash)."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=link.comment_id)
+        if stale := email_link_state(comment=comment, link=link):
+            return stale
+        # Remembered in the shared cache for as long as the link is valid; `add` is atomic.
+        if not cache.add(f"comments:used-link:{link.digest}", True, timeout=int(links.LINK_MAX_AGE.total_seconds())):
+            return LinkOutcome.USED
+        apply_action(comments=[comment], action=link.action)
+    return LinkOutcome.DONE
 
 
 def delete_permanently(*, comments: Iterable[Comment]) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from posts.admin import PageAdmin, PostAdmin
 from posts.models import Page, Post
 
 from . import actions, links, tasks
+from .forms import CommentAdminForm
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, UndeliveredEmail
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ class CommentAdmin(admin.ModelAdmin):
     allow, moderates) the comments under their own posts. Each row has its own Approve / Spam / Trash /
     Reply buttons (POST forms outside the list's form, so they work without JavaScript)."""
 
+    form = CommentAdminForm
     change_list_template = "admin/comments/comment/change_list.html"
     list_display = ["author_column", "comment_column", "in_response_to", "status", "created_at"]
     list_display_links = None

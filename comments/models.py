@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -144,10 +144,14 @@ class Comment(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         creating = self._state.adding and not self.thread_path
-        if creating:
+        if not creating:
+            super().save(*args, **kwargs)
+            return
+        # Two writes (the row, then its thread path, which needs the primary key) in one transaction: a
+        # process killed between them leaves no comment at all rather than one with a placeholder path.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Comment, instance=self)):
             self.thread_path = "~"  # placeholder until the primary key exists
-        super().save(*args, **kwargs)
-        if creating:
+            super().save(*args, **kwargs)
             self.thread_path = self.compute_thread_path()
             self.depth = self.parent.depth + 1 if self.parent_id else 1
             Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path, depth=self.depth)

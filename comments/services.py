@@ -221,19 +221,26 @@ def flood_keys(*, user, ip_address: str | None) -> list[str]:
     return keys
 
 
-def check_flood(*, user, ip_address: str | None) -> None:
-    """At most one comment per COMMENTS_FLOOD_SECONDS (15) per IP and per account; moderators are exempt."""
+def claim_posting_slot(*, user, ip_address: str | None) -> list[str]:
+    """Take the one comment per COMMENTS_FLOOD_SECONDS (15) an address and an account may post; moderators
+    are exempt. Raises PostingTooQuickly when it is taken; returns the keys claimed, to give back if the
+    comment is not saved after all.
+
+    Check and record are one atomic `cache.add` per key in the shared cache (Redis, or the database table
+    every worker process shares), so simultaneous posts on several workers get exactly one slot.
+    """
     if user is not None and user.is_authenticated and user.has_perm("comments.moderate_comment"):
-        return
+        return []
     seconds = _setting("COMMENTS_FLOOD_SECONDS", 15)
-    if seconds and any(cache.get(key) for key in flood_keys(user=user, ip_address=ip_address)):
-        raise PostingTooQuickly()
-
-
-def record_flood(*, user, ip_address: str | None) -> None:
-    seconds = _setting("COMMENTS_FLOOD_SECONDS", 15)
-    if seconds:
-        cache.set_many(dict.fromkeys(flood_keys(user=user, ip_address=ip_address), True), timeout=seconds)
+    if not seconds:
+        return []
+    claimed = []
+    for key in flood_keys(user=user, ip_address=ip_address):
+        if not cache.add(key, True, timeout=seconds):
+            cache.delete_many(claimed)
+            raise PostingTooQuickly()
+        claimed.append(key)
+    return claimed
 
 
 def check_duplicate(*, target: Post | Page, body: str, author_name: str, author_email: str, user) -> None:
@@ -320,17 +327,21 @@ def post_comment(
     )
     comment.body_html = render_comment(body)
     comment.status = decide_status(comment, discussion=discussion, request=request).status
-    with transaction.atomic():
-        # The post's (or page's) row stays locked until this comment is committed, so two identical POSTs
-        # at once (a double-clicked Post Comment) are checked one after the other: the second is a duplicate.
-        type(target).objects.select_for_update().filter(pk=target.pk).only("pk").first()
-        check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
-        check_flood(user=user, ip_address=ip_address)
-        comment.save()
-        tasks.enqueue_on_commit(
-            tasks.comment_posted, comment.pk, notify_comments=notify_comments, notify_posts=notify_posts
-        )
-    record_flood(user=user, ip_address=ip_address)
+    claimed: list[str] = []
+    try:
+        with transaction.atomic():
+            # The post's (or page's) row stays locked until this comment is committed, so two identical POSTs
+            # at once (a double-clicked Post Comment) are checked one after the other: the second is a duplicate.
+            type(target).objects.select_for_update().filter(pk=target.pk).only("pk").first()
+            check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
+            claimed = claim_posting_slot(user=user, ip_address=ip_address)
+            comment.save()
+            tasks.enqueue_on_commit(
+                tasks.comment_posted, comment.pk, notify_comments=notify_comments, notify_posts=notify_posts
+            )
+    except BaseException:
+        cache.delete_many(claimed)  # nothing was posted: the slot is still the reader's
+        raise
     if request is not None and hasattr(request, "session"):
         remember_comment(request, comment)
     return comment

@@ -17,7 +17,9 @@ also expire at the next scheduled post's publish time, since going live fires no
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
+import re
 import time
 import uuid
 from collections import OrderedDict
@@ -29,7 +31,7 @@ from django.db import transaction
 from django.db.models import signals
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 
 CACHE_ALIAS = "pages"
@@ -207,20 +209,33 @@ def _seconds_until_next_scheduled_post() -> int | None:
 
 # Stored pages --------------------------------------------------------------------------------------
 
-# A stored page: (expires at, status, headers, body). Plain values, cheap to (un)pickle.
-Entry = tuple[float, int, list[tuple[str, str]], bytes]
+# A stored page: (expires at, status, headers, body, gzipped body or b""). Plain values, cheap to (un)pickle.
+Entry = tuple[float, int, list[tuple[str, str]], bytes, bytes]
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _entry(response, timeout: int) -> Entry:
     headers = [(name, value) for name, value in response.items() if name.lower() != "x-page-cache"]
-    return (time.time() + timeout, response.status_code, headers, response.content)
+    body = response.content
+    # Compressed once when stored, not per request (browsers all accept gzip). A cached page holds no secret,
+    # so compression reveals nothing about a reader (BREACH needs a secret in the body).
+    compressed = gzip.compress(body, compresslevel=6, mtime=0) if len(body) > 1024 else b""
+    return (time.time() + timeout, response.status_code, headers, body, compressed)
 
 
-def _response(entry: Entry) -> HttpResponse:
-    _expires, status, headers, body = entry
-    response = HttpResponse(body, status=status)
+def _response(entry: Entry, request) -> HttpResponse:
+    _expires, status, headers, body, compressed = entry
+    gzipped = bool(compressed) and bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    response = HttpResponse(compressed if gzipped else body, status=status)
     for name, value in headers:
         response[name] = value
+    if compressed:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(compressed))
+        if response.get("ETag", "").endswith('"'):
+            response["ETag"] = response["ETag"][:-1] + '-gzip"'  # another representation, another tag
     return response
 
 
@@ -247,17 +262,18 @@ class _LocalCopies:
         return entry
 
     def put(self, key: str, entry: Entry) -> None:
-        if len(entry[3]) > self.budget // 4:
+        if len(entry[3]) + len(entry[4]) > self.budget // 4:
             return
         if key in self.entries:
             self._drop(key)
         self.entries[key] = entry
-        self.size += len(entry[3])
+        self.size += len(entry[3]) + len(entry[4])
         while self.size > self.budget:
             self._drop(next(iter(self.entries)))
 
     def _drop(self, key: str) -> None:
-        self.size -= len(self.entries.pop(key)[3])
+        entry = self.entries.pop(key)
+        self.size -= len(entry[3]) + len(entry[4])
 
     def clear(self) -> None:
         self.entries.clear()
@@ -300,7 +316,7 @@ class PageCacheMiddleware:
         key = page_key(request, generation)
         entry = cached_entry(key)
         if entry is not None:
-            response = _response(entry)
+            response = _response(entry, request)
             response["X-Page-Cache"] = "hit"
         else:
             response = self.get_response(request)
@@ -315,6 +331,7 @@ class PageCacheMiddleware:
             entry = _entry(response, timeout)
             page_cache().set(key, entry, timeout)
             local_copies.put(key, entry)
+            response = _response(entry, request)
             response["X-Page-Cache"] = "miss"
         # Browsers ask again each time (a 304 when nothing changed) instead of guessing a page is still fresh.
         patch_cache_control(response, max_age=0)

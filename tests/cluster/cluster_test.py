@@ -165,3 +165,46 @@ def test_an_image_uploaded_through_a_is_served_from_object_storage_through_b(clu
     served = requests.get(html.unescape(stored[0]), timeout=10)
     assert served.status_code == 200
     assert served.content[:3] == b"\xff\xd8\xff"  # a JPEG, from the bucket, not from either app server
+
+
+def test_a_backup_restores_into_an_empty_database_with_its_media(cluster, tmp_path):
+    """docs/deploy/backup.sh then restore.sh, as docs/deploy.md tells an operator to try before needing it."""
+    import subprocess
+
+    from tests.cluster.cluster import ROOT, _admin_connection
+
+    media = tmp_path / "media"
+    (media / "uploads" / "2026").mkdir(parents=True)
+    (media / "uploads" / "2026" / "figure.jpg").write_bytes(b"\xff\xd8\xff figure")
+    counts = "from posts.models import Post; from comments.models import Comment; print(Post.objects.count(), Comment.objects.count())"
+    before = cluster.shell(counts)
+    env = {**os.environ, "DATABASE_URL": cluster.database_url, "MEDIA_ROOT": str(media), "MEDIA_STORAGE": "filesystem"}
+    made = subprocess.run(
+        [str(ROOT / "docs" / "deploy" / "backup.sh"), str(tmp_path / "backups")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    backup = made.stdout.strip().splitlines()[-1]
+
+    restored_url = f"{cluster.database_url}_restored"
+    connection, name = _admin_connection(restored_url)
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        restored_media = tmp_path / "restored-media"
+        env = {**env, "DATABASE_URL": restored_url, "MEDIA_ROOT": str(restored_media)}
+        done = subprocess.run(
+            [str(ROOT / "docs" / "deploy" / "restore.sh"), backup], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        check = Cluster(database_url=restored_url, redis_url=cluster.redis_url, workdir=tmp_path, tag=cluster.tag)
+        check.s3_endpoint = cluster.s3_endpoint
+        assert check.shell(counts) == before
+        assert "No planned migration operations." in check.manage("migrate", "--plan")
+        assert (restored_media / "uploads" / "2026" / "figure.jpg").read_bytes() == b"\xff\xd8\xff figure"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.close()

@@ -7,6 +7,7 @@ These tests use the embedded default, the database queue (django-tasks-db), and 
 import datetime
 import logging
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import time_machine
@@ -36,7 +37,10 @@ def database_queue(settings):
 
 def run_worker() -> None:
     """What `manage.py db_worker` does, until no task is due."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    # The worker closes "old" connections between tasks; inside a test's transaction that would be the test's own
+    # connection (PostgreSQL), so here it keeps it.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 class FlakyBackend(EmailBackend):
@@ -203,3 +207,25 @@ def _subscribe_to_posts_through_the_queue(client, post, mailoutbox, capture):
             return result
 
     _subscribe_to_posts(client, post, mailoutbox, Capture)
+
+
+def test_a_task_that_fails_is_visible_to_administrators_and_the_comment_stays(
+    client, post, editor, superuser, mailoutbox, database_queue, monkeypatch, django_capture_on_commit_callbacks
+):
+    from comments import notifications
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the template is broken")
+
+    monkeypatch.setattr(notifications, "comment_posted", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, post, comment="Saved whatever the worker does.")
+    run_worker()
+
+    assert Comment.objects.get().body == "Saved whatever the worker does."
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert "the template is broken" in failed.traceback
+    client.force_login(superuser)
+    listing = client.get("/admin/django_tasks_database/dbtaskresult/?status__exact=FAILED")
+    assert listing.status_code == 200
+    assert "comment_posted" in listing.content.decode()

@@ -178,7 +178,8 @@ def test_each_moderator_gets_links_signed_for_themselves(
     for moderator in (editor, superuser):
         for action, url in _moderation_links(mailoutbox, moderator.email).items():
             token = url.rstrip("/").rsplit("/", 1)[1]
-            assert read_link_token(token) == (comment.pk, action, moderator.pk)
+            link = read_link_token(token)
+            assert (link.comment_id, link.action, link.moderator_id) == (comment.pk, action, moderator.pk)
 
 
 @pytest.mark.parametrize(
@@ -333,7 +334,8 @@ def test_ticking_notify_me_sends_a_confirmation_and_nothing_else_until_confirmed
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        CommentFactory(post=PostFactoryWithAuthor(post), author_email="bob@example.org")  # known author
+        # A known author.
+        CommentFactory(post=PostFactoryWithAuthor(post), author_name="Bob", author_email="bob@example.org")
         post_comment(client, post, name="Bob", email="bob@example.org", comment="Another reply.")
 
     assert "ada@example.org" not in to(mailoutbox)  # unconfirmed: hears nothing
@@ -365,7 +367,7 @@ def test_confirmed_subscriber_hears_of_new_comments_and_unsubscribes_with_one_cl
     client, post, known_guest, mailoutbox, django_capture_on_commit_callbacks
 ):
     _subscribe_to_comments(client, post, mailoutbox, django_capture_on_commit_callbacks)
-    CommentFactory(post=PostFactoryWithAuthor(post), author_email="bob@example.org")
+    CommentFactory(post=PostFactoryWithAuthor(post), author_name="Bob", author_email="bob@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(client, post, name="Bob", email="bob@example.org", comment="Ocrelizumab worked for me.")
@@ -397,7 +399,7 @@ def test_the_unsubscribe_link_in_a_browser_asks_first(
     client, post, known_guest, mailoutbox, django_capture_on_commit_callbacks
 ):
     _subscribe_to_comments(client, post, mailoutbox, django_capture_on_commit_callbacks)
-    CommentFactory(post=PostFactoryWithAuthor(post), author_email="bob@example.org")
+    CommentFactory(post=PostFactoryWithAuthor(post), author_name="Bob", author_email="bob@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(client, post, name="Bob", email="bob@example.org", comment="Ocrelizumab worked for me.")
     news = next(message for message in mailoutbox if message.to == ["ada@example.org"])

@@ -54,3 +54,19 @@ def test_a_signed_in_reader_gets_an_etag_of_their_own_page(page_cache, post, adm
     first = reader.get("/feed/")
     assert first["ETag"]
     assert reader.get("/feed/", headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+def test_a_browser_that_accepts_gzip_gets_the_page_compressed_once_and_the_same_page(page_cache, post):
+    import gzip
+
+    reader = Client()
+    plain = reader.get(post.get_absolute_url())
+    for _ in range(2):  # stored compressed when first rendered, then served from the cache
+        packed = reader.get(post.get_absolute_url(), headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert packed["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in packed["Vary"]
+        assert gzip.decompress(packed.content) == plain.content
+        assert int(packed["Content-Length"]) == len(packed.content)
+        assert packed["ETag"] != plain["ETag"]
+    again = reader.get(post.get_absolute_url(), headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
+    assert again.status_code == 304
