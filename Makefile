@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The site's own address, for links in emails and feeds: where `make run` serves, unless SITE_URL is given.
+SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 # The task worker `make run` starts beside the web server: the database queue's unless TASKS_BACKEND/REDIS_URL
 # choose RQ (mssite/settings/base.py).
@@ -20,7 +22,7 @@ endif
 .PHONY: help run serve cluster test lint format install install-dev chromium nginx node-tools admin-password migrate clean bench
 
 help:
-	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/"
+	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/ (PORT=8061 make run for another port)"
 	@echo "make test     install test tools and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make cluster  two app servers, a worker, PostgreSQL, Redis and local S3 on this machine"
 	@echo "make lint     ruff check and format check"
@@ -47,9 +49,11 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 # The web server and the task worker together; Ctrl-C (or the server ending) stops both.
+# The web server and the worker (which sends the email) both take SITE_URL from here.
+run: export SITE_URL := $(SITE_URL)
 run: migrate
 	$(PY) manage.py load_demo
-	$(PY) manage.py ensure_demo_admin --url http://$(HOST):$(PORT)/admin/
+	$(PY) manage.py ensure_demo_admin --url $(SITE_URL)/admin/
 	@$(PY) manage.py $(WORKER) & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -101,3 +101,8 @@ def _http_url(value, *, max_length: int = 500) -> str:
     if isinstance(value, str) and value.lower().startswith(("https://", "http://")) and len(value) <= max_length:
         return value
     return ""
+
+
+def display_name(user) -> str:
+    """How allauth names a person in its messages ("Successfully signed in as …"): their name, not their username."""
+    return user.get_full_name() or user.get_username()

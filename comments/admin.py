@@ -508,6 +508,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             },
         ),
         ("Email", {"fields": ["notify_moderators", "notify_post_author"]}),
+        ("Avatars and privacy", {"fields": ["remote_avatars"]}),
         ("Authors", {"fields": ["authors_moderate_own_posts"]}),
     ]
 

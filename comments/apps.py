@@ -13,6 +13,7 @@ class CommentsConfig(AppConfig):
 
         from posts.signals import demo_content_loaded
 
+        from . import checks  # noqa: F401  (registers the deployment checks)
         from .demo import add_demo_discussion
 
         demo_content_loaded.connect(add_demo_discussion, dispatch_uid="comments.demo.add_demo_discussion")

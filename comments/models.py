@@ -1,6 +1,5 @@
 """Threaded comments under posts and static pages, their moderation settings and email subscriptions."""
 
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -98,8 +97,8 @@ class Comment(models.Model):
     author_name = models.CharField("name", max_length=245)
     author_email = models.EmailField("email", max_length=254, blank=True, help_text="Never shown publicly.")
     author_url = models.URLField("website", max_length=500, blank=True)
-    # Set when the comment is posted from a signed-in account that has its own picture (social login);
-    # otherwise the avatar is the Gravatar of author_email.
+    # Set when the comment is posted from a signed-in account that has its own picture (social login); shown
+    # only when remote avatars are turned on (comments/avatars.py), as Gravatar is for the others.
     author_avatar_url = models.URLField(max_length=1000, blank=True)
     body = models.TextField("comment")
     body_html = models.TextField(blank=True, editable=False)
@@ -206,11 +205,10 @@ class Comment(models.Model):
         return url if url.lower().startswith(("http://", "https://")) else ""
 
     def avatar_url(self, size: int = 56) -> str:
-        """The social account's picture when there is one, else the Gravatar of the email (identicon fallback)."""
-        if self.author_avatar_url:
-            return self.author_avatar_url
-        digest = hashlib.sha256(self.author_email.strip().lower().encode()).hexdigest()
-        return f"https://www.gravatar.com/avatar/{digest}?d=identicon&s={size}"
+        """A local picture of the initials; Gravatar or the social account's picture only when turned on."""
+        from .avatars import avatar_url
+
+        return avatar_url(name=self.author_name, email=self.author_email, picture=self.author_avatar_url, size=size)
 
     def editable_until(self, window_minutes: int):
         return self.created_at + timedelta(minutes=window_minutes)
@@ -332,6 +330,16 @@ class DiscussionSettings(models.Model):
     notify_moderators = models.BooleanField("email moderators about held comments", default=True)
     notify_post_author = models.BooleanField("email the post author about new comments", default=True)
     edit_window_minutes = models.PositiveIntegerField(default=15)
+    remote_avatars = models.BooleanField(
+        "show Gravatar and social-account pictures",
+        default=False,
+        help_text=(
+            "Off: commenters get a picture of their initials drawn by this site, and pages make no third-party "
+            "requests. On: pictures come from gravatar.com (guests) and the social sites (signed-in readers), "
+            "which then see every reader's IP address, and each comment publishes a hash of its author's email "
+            "address that anyone can test guessed addresses against."
+        ),
+    )
     authors_moderate_own_posts = models.BooleanField(
         "authors moderate the comments on their own posts",
         default=True,
@@ -344,6 +352,12 @@ class DiscussionSettings(models.Model):
 
     def __str__(self):
         return "Discussion settings"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .avatars import forget_avatar_source
+
+        forget_avatar_source()
 
     def comments_open_for(self, target: "Post | Page") -> bool:
         """Open when the post or page is public, allows comments and is not older than the closing age."""

@@ -14,15 +14,16 @@ from django.utils import dates, timezone
 from django.utils.safestring import SafeString, mark_safe
 
 
-def render_nodes(nodes: Iterable, *, has_form: bool) -> SafeString:
+def render_nodes(nodes: Iterable, *, has_form: bool, post_author_id: int | None = None) -> SafeString:
     """The `<li>` items of the thread (what goes inside `<ol class="comment-list">`), escaped as the template did.
 
     `has_form`: the reply form is offered, so comments that take replies get a Reply link.
+    `post_author_id`: the comments of this account are the post author's own (WordPress's `bypostauthor`).
     """
-    return mark_safe("".join(_pieces(nodes, has_form=has_form)))  # noqa: S308 (every value is escaped below)
+    return mark_safe("".join(_pieces(nodes, has_form=has_form, post_author_id=post_author_id)))  # noqa: S308 (every value is escaped below)
 
 
-def _pieces(nodes: Iterable, *, has_form: bool) -> Iterator[str]:
+def _pieces(nodes: Iterable, *, has_form: bool, post_author_id: int | None = None) -> Iterator[str]:
     months = {number: str(name) for number, name in dates.MONTHS.items()}
     zone = timezone.get_current_timezone()  # once: localtime() looks it up again for every comment
     stack = [iter(nodes)]
@@ -33,7 +34,7 @@ def _pieces(nodes: Iterable, *, has_form: bool) -> Iterator[str]:
             # A list ends with a line break; a list of replies then closes its parent's item.
             yield "\n</ol>\n</li>\n" if stack else "\n"
             continue
-        yield _comment(node, has_form=has_form, months=months, zone=zone)
+        yield _comment(node, has_form=has_form, months=months, zone=zone, post_author_id=post_author_id)
         if node.children:
             yield '<ol class="children">'
             stack.append(iter(node.children))
@@ -41,7 +42,7 @@ def _pieces(nodes: Iterable, *, has_form: bool) -> Iterator[str]:
             yield "\n</li>\n"
 
 
-def _comment(node, *, has_form: bool, months: dict[int, str], zone) -> str:
+def _comment(node, *, has_form: bool, months: dict[int, str], zone, post_author_id: int | None = None) -> str:
     """One comment's `<li>`, up to where its replies go."""
     comment = node.comment
     anchor = comment.anchor
@@ -50,6 +51,9 @@ def _comment(node, *, has_form: bool, months: dict[int, str], zone) -> str:
         classes += " comment-held"
     if comment.is_removed:
         classes += " comment-removed"
+    by_post_author = bool(comment.user_id) and comment.user_id == post_author_id
+    if by_post_author:
+        classes += " bypostauthor"
     head = f'\n<li id="{anchor}" class="{classes}">\n  <article id="div-{anchor}" class="comment-body">\n    '
     if comment.is_removed:
         return f'{head}\n      <p class="comment-deleted">This comment was deleted.</p>\n    \n  </article>\n  '
@@ -89,7 +93,8 @@ def _comment(node, *, has_form: bool, months: dict[int, str], zone) -> str:
         f'          <img class="avatar" src="{avatar}" width="48" height="48" alt="" loading="lazy" '
         'referrerpolicy="no-referrer">\n'
         f'          <b class="fn">{author}</b>\n'
-        '          <span class="says">says:</span>\n'
+        + ('          <span class="comment-author-badge">Author</span>\n' if by_post_author else "")
+        + '          <span class="says">says:</span>\n'
         "        </div>\n"
         '        <div class="comment-metadata">\n'
         f'          <a href="#{anchor}"><time datetime="{local.isoformat()}">{when}</time></a>{edited}\n'

@@ -12,6 +12,7 @@ urlpatterns = [
     path("comments/post/<int:post_id>/", views.post_comment, name="post"),
     path("comments/page/<int:page_id>/", views.post_page_comment, name="page"),
     path("follow/", views.follow, name="follow"),
+    path("avatars/<str:initials>/<int:hue>.svg", views.avatar, name="avatar"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/form-token/", views.form_token, name="form_token"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),

@@ -7,9 +7,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from posts.models import Page, Post
 
-from . import links, services, subscriptions, tasks
+from . import avatars, links, services, subscriptions, tasks
 from .forms import LARGEST_ID, CommentBodyForm, CommentForm, parse_comment_id
 from .identity import identity_for
 from .models import Comment, DiscussionSettings, Subscription
@@ -145,10 +146,22 @@ def _post_comment(request, target: Post | Page):
         )
     except services.CommentRefused as refusal:
         return comment_form_page(request, target=target, form=form, message=refusal.message, status=refusal.status_code)
+    announce_posted(request, comment)
     response = HttpResponseRedirect(links.comment_url(comment, discussion=discussion))
     if not request.user.is_authenticated:
         remember_commenter(request, response, data)
     return response
+
+
+def announce_posted(request, comment: Comment) -> None:
+    """Say in words what happened (announced by screen readers as a status), not only by the comment's card."""
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, "Your comment was posted.")
+    elif comment.status == Comment.Status.PENDING:
+        messages.info(
+            request,
+            "Thank you: your comment is awaiting moderation. Only you can see it until a moderator approves it.",
+        )
 
 
 def remember_commenter(request, response, data: dict) -> None:
@@ -269,3 +282,26 @@ def follow(request):
         ),
     }
     return render(request, "comments/subscription/result.html", context)
+
+
+AVATAR_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48" width="48" height="48" role="img">'
+    '<circle cx="24" cy="24" r="24" fill="hsl({hue} 55% 32%)"/>'
+    '<text x="24" y="24" dy=".35em" text-anchor="middle" fill="#fff" font-size="{size}" font-weight="600" '
+    'font-family="system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif">{initials}</text></svg>'
+)
+
+
+@require_http_methods(["GET", "HEAD"])
+def avatar(request, initials: str, hue: int):
+    """A commenter's local avatar: their initials on a colour. The address is the content, so it is cached for a year."""
+    shown = "" if initials == avatars.NO_INITIALS else initials
+    if hue >= 360 or len(initials) > 2 or not (shown.isalnum() or initials == avatars.NO_INITIALS):
+        raise Http404("No such avatar.")
+    svg = AVATAR_SVG.format(hue=hue, size=20 if len(shown) < 2 else 18, initials=escape(shown))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    # An SVG opened on its own is still a document: it may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -119,6 +119,9 @@ class PostAdminForm(forms.ModelForm):
             )
             if self.instance._state.adding:
                 self.initial["published_at"] = None
+            # The admin draws the date and the time as two boxes under one legend: name each for screen readers.
+            for box, name in zip(getattr(field.widget, "widgets", ()), ("Publish date", "Publish time"), strict=False):
+                box.attrs["aria-label"] = name
         if "status" in self.fields and not self.can_publish:
             allowed = {Post.Status.DRAFT, Post.Status.PENDING, self.instance.status}
             self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] in allowed]

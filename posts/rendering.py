@@ -69,6 +69,15 @@ ALLOWED_ATTRIBUTES = {
     "code": _CLASS_ONLY,
     "pre": _CLASS_ONLY,
 }
+# WordPress's layout classes on the elements its editors put them on: alignment, galleries and block classes
+# (styled in static/css/site.css). Any other class on these elements is dropped (see _wordpress_classes).
+_WORDPRESS_CLASS_TAGS = {"img", "p", "ul", "ol", "li", "hr", "blockquote", "table"}
+for _tag in _WORDPRESS_CLASS_TAGS:
+    ALLOWED_ATTRIBUTES[_tag] = ALLOWED_ATTRIBUTES.get(_tag, set()) | _CLASS_ONLY
+_WORDPRESS_CLASS = re.compile(
+    r"^(align(left|right|center|none|wide|full)|wp-[a-z0-9_-]+|blocks-gallery-[a-z0-9_-]+|gallery(-[a-z0-9_-]+)?"
+    r"|has-[a-z0-9-]+|is-[a-z0-9-]+|size-[a-z0-9-]+|columns-\d{1,2})$"
+)
 _SAFE_STYLE = re.compile(r"^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$", re.IGNORECASE)
 _PRELOAD = {"none", "metadata", "auto"}
 _FOOTNOTE_ID = re.compile(
@@ -97,11 +106,18 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if value in _PRELOAD else None
     if attribute == "class" and tag in {"th", "td"}:
         return value if _CELL_ALIGN_CLASS.match(value) else None
+    if attribute == "class" and tag in _WORDPRESS_CLASS_TAGS:
+        return _wordpress_classes(value)
     if attribute == "loading":
         return value if value in {"lazy", "eager"} else None
     if attribute == "decoding":
         return value if value in {"async", "sync", "auto"} else None
     return filter_url_attribute(attribute, value)
+
+
+def _wordpress_classes(value: str) -> str | None:
+    kept = [name for name in value.split() if _WORDPRESS_CLASS.match(name)]
+    return " ".join(kept) or None
 
 
 def sanitize_html(html_source: str) -> str:

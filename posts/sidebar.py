@@ -1,6 +1,6 @@
 """What the footer of every page lists to help readers find things: recent posts, categories, monthly archives.
 
-Built from three queries and kept in the cache for a minute (plain lists, so any cache backend can hold
+Built from four queries and kept in the cache for a minute (plain lists, so any cache backend can hold
 them). Saving a post or category forgets it at once; a scheduled post appears within the minute, as nothing
 saves it when its time comes.
 """
@@ -8,7 +8,7 @@ saves it when its time comes.
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -54,13 +54,19 @@ def build_footer_links() -> FooterLinks:
         FooterLink(post.title, post.get_absolute_url())
         for post in public.only("title", "slug", "publish_date")[:RECENT_POSTS]
     ]
+    # As WordPress's category list: a parent counts the posts of its whole branch, and shows when any has posts.
+    posts_in = {category: set() for category in Category.objects.only("name", "path", "parent")}
+    by_pk = {category.pk: category for category in posts_in}
+    filed = Post.categories.through.objects.filter(post__in=public.values("pk")).values_list("category_id", "post_id")
+    for category_id, post_id in filed:
+        category = by_pk.get(category_id)
+        while category is not None:
+            posts_in[category].add(post_id)
+            category = by_pk.get(category.parent_id)
     categories = [
-        FooterLink(category.name, category.get_absolute_url(), category.public_posts, category.path.count("/"))
-        for category in Category.objects.annotate(
-            public_posts=Count("posts", filter=Q(posts__in=public.values("pk")), distinct=True)
-        )
-        .filter(public_posts__gt=0)
-        .only("name", "path")
+        FooterLink(category.name, category.get_absolute_url(), len(posts), category.path.count("/"))
+        for category, posts in sorted(posts_in.items(), key=lambda item: item[0].path)
+        if posts
     ]
     tz = timezone.get_current_timezone()
     months = [

@@ -47,11 +47,13 @@ def s3_media(settings, s3_endpoint_url):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_footer_links():
-    """The footer's lists are cached for a minute; a test never sees the lists of the test before it."""
+def _fresh_site_caches():
+    """The footer's lists and the avatar choice are cached; a test never sees those of the test before it."""
+    from comments.avatars import forget_avatar_source
     from posts.sidebar import forget_footer_links
 
     forget_footer_links()
+    forget_avatar_source()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.utils.functional import LazyObject
 
 from posts.models import Page, Post
 
+from ..avatars import avatar_url
 from ..forms import CommentForm
 from ..identity import identity_for
 from ..links import comment_page_url as _comment_page_url
@@ -71,7 +72,8 @@ def discussion(context, target):
 @register.simple_tag(takes_context=True)
 def comment_thread(context, nodes):
     """`{% comment_thread discussion.nodes %}`: the whole nested thread in one pass (comments/thread_html.py)."""
-    return render_nodes(nodes, has_form=bool(context.get("form")))
+    post = context.get("post")
+    return render_nodes(nodes, has_form=bool(context.get("form")), post_author_id=getattr(post, "author_id", None))
 
 
 @register.simple_tag(name="comment_url")
@@ -155,3 +157,13 @@ def _discussion_settings(context) -> DiscussionSettings:
     if "_discussion_settings" not in cache:
         cache["_discussion_settings"] = DiscussionSettings.load()
     return cache["_discussion_settings"]
+
+
+@register.simple_tag
+def commenter_avatar_url(identity) -> str:
+    """The picture beside "You are commenting as…": local initials unless remote pictures are turned on."""
+    return avatar_url(
+        name=getattr(identity, "name", ""),
+        email=getattr(identity, "email", ""),
+        picture=getattr(identity, "avatar_url", ""),
+    )

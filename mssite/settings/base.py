@@ -204,6 +204,7 @@ SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
 SOCIAL_LOGIN_SIMULATION = False  # development.py may turn it on; never with DEBUG off or in production
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "accounts.identity.display_name"  # "Successfully signed in as Grace Hopper."
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_REQUIRED = False  # X gives no email; Facebook's are unverified
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # commenters are not sent verification mail

@@ -12,7 +12,7 @@ from comments.models import Comment
 from mssite.settings.social import CREDENTIAL_VARIABLES, endpoint_settings, social_providers
 from tests.accounts.conftest import API, CASES, case_for, log_in_with
 from tests.accounts.html import button_named, elements, submits_with_post, visible_text
-from tests.comments.helpers import comment_data, post_url
+from tests.comments.helpers import comment_data, configure, post_url
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,7 @@ def test_no_provider_configured_means_no_icons_and_no_broken_promise(client, pos
 def test_signed_in_reader_sees_their_provider_and_avatar_instead_of_the_guest_fields(
     client, provider_api, post, provider_id
 ):
+    configure(remote_avatars=True)  # the provider's picture is shown only when remote pictures are on
     case = sign_in(client, provider_api, post, provider_id)
 
     page = client.get(post.get_absolute_url()).content.decode()
@@ -143,6 +144,7 @@ def test_change_lets_the_reader_pick_another_provider_and_come_back(client, prov
 
 @pytest.mark.parametrize("provider_id", list(BRANDS))
 def test_comments_carry_the_provider_name_avatar_and_profile_link(client, provider_api, post, provider_id):
+    configure(remote_avatars=True)  # the provider's picture is shown only when remote pictures are on
     case = sign_in(client, provider_api, post, provider_id)
 
     response = client.post(post_url(post), comment_data(post, name=None, email=None))

@@ -54,12 +54,27 @@ def open_page(page, url: str, status: int = 200):
         pytest.param("{month}", id="monthly-archive"),
         pytest.param("/about/", id="static-page"),
         pytest.param("/accounts/login/", id="login"),
+        pytest.param("/follow/", id="follow-by-email"),
     ],
 )
 def test_public_pages_have_no_axe_violations(live_server, page, demo, path):
     url = path.format(month=demo.published_at.strftime("/%Y/%m/"))
     open_page(page, live_server.url + url)
     assert_no_axe_violations(page)
+
+
+def test_the_home_page_on_a_phone_has_no_axe_violations_with_the_menu_folded_or_open(live_server, browser, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        open_page(page, live_server.url + "/")
+        expect(page.get_by_role("navigation", name="Site")).to_be_hidden()
+        assert_no_axe_violations(page)
+        page.get_by_text("Menu", exact=True).click()
+        expect(page.get_by_role("navigation", name="Site")).to_be_visible()
+        assert_no_axe_violations(page)
+    finally:
+        context.close()
 
 
 def test_the_error_page_has_no_axe_violations(live_server, page, demo):

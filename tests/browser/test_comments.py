@@ -159,7 +159,7 @@ def test_a_validation_error_keeps_everything_the_guest_typed(live_server, page, 
     # ...and without it the server says what is wrong and keeps the text.
     page.locator("#commentform").evaluate("form => form.noValidate = true")
     page.locator("#commentform").get_by_role("button", name="Post Comment").click()
-    expect(page.get_by_text("Please enter a valid email address, like name@example.org.")).to_be_visible()
+    expect(page.get_by_text("Please enter a valid email address, like name@example.org.", exact=True)).to_be_visible()
     expect(page.get_by_role("textbox", name="Comment", exact=True)).to_have_value(
         "A long and careful comment I do not want to lose."
     )

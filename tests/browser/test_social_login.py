@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from comments.models import Comment
 from tests.browser.waiting import wait_until_images_loaded
 from tests.factories import PostFactory
 from tests.fakes.oauth_server import BRANDS, from_django_settings
@@ -90,7 +91,12 @@ def test_reader_logs_in_from_the_comment_form_keeps_the_draft_and_comments_under
     comment = page.locator("li.comment", has_text=DRAFT)
     expect(comment.locator(".comment-author")).to_have_text(re.compile(rf"^\s*{re.escape(name)}\s+says:\s*$"))
     expect(comment.get_by_text("Your comment is awaiting moderation.")).to_be_visible()
-    expect(comment.locator(".comment-author img.avatar")).to_have_attribute("src", oauth_server.avatar_url(provider_id))
+    # The provider's picture is kept with the comment, but shown only if an administrator turns remote avatars
+    # on: by default the page shows initials drawn by this site.
+    expect(comment.locator(".comment-author img.avatar")).to_have_attribute(
+        "src", re.compile(r"^/avatars/\w+/\d+\.svg$")
+    )
+    assert Comment.objects.get(body=DRAFT).author_avatar_url == oauth_server.avatar_url(provider_id)
     profile_url = oauth_server.profile_url(provider_id)
     if profile_url:
         expect(comment.get_by_role("link", name=name)).to_have_attribute("href", profile_url)

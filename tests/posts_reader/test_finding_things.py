@@ -38,8 +38,11 @@ def test_the_footer_lists_recent_posts_categories_with_counts_and_monthly_archiv
     assert footer.index("Vitamin D and relapses") < footer.index("Ocrelizumab in PPMS")
     assert "A draft nobody sees" not in footer
     assert "Scheduled for later" not in footer
-    assert '<a href="/category/treatment/">Treatment</a> <span class="count">(1)</span>' in footer
-    assert '<a href="/category/treatment/dmts/">Disease-modifying therapies</a>' in footer
+    # A parent counts its whole branch (its own post and its child's), as WordPress's category list does.
+    assert '<a href="/category/treatment/">Treatment</a> <span class="count">(2)</span>' in footer
+    assert (
+        '<a href="/category/treatment/dmts/">Disease-modifying therapies</a> <span class="count">(1)</span>' in footer
+    )
     assert "Empty" not in footer  # a category without public posts is not offered
     assert '<a href="/2026/04/">April 2026</a> <span class="count">(1)</span>' in footer
     assert '<a href="/2026/03/">March 2026</a>' in footer

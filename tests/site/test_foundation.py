@@ -69,6 +69,9 @@ def test_production_passes_the_deployment_checklist_without_warnings():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="kV8#p2!qZr7@xL0m$Wd4^hN6&cT9*yB1(eF3)gJ5-sA8_uQ2+iO7=vR4",
         DJANGO_ALLOWED_HOSTS="example.org",
+        # What the README's deployment sets: real mail and the public address (comments.W001 and W003 otherwise).
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        SITE_URL="https://example.org",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
