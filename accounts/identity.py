@@ -1,7 +1,7 @@
 """Who a signed-in commenter is: the name, avatar and profile link their comments carry.
 
-The comments app never imports accounts; it calls the function named by COMMENTS_IDENTITY_FUNCTION,
-which is `commenter_identity` here.
+The comments app never imports accounts; it asks its adapter (COMMENTS_ADAPTER), which is
+`accounts.adapter.CommentsAdapter` here and calls `commenter_identity`.
 """
 
 from dataclasses import dataclass

@@ -8,11 +8,11 @@ than a day. Both failures keep everything the reader typed.
 import time
 
 from django import forms
-from django.conf import settings
 from django.core import signing
 
 from posts.models import Page, Post
 
+from . import app_settings
 from .models import discussion_kind
 
 TIMESTAMP_SALT = "comments.form.timestamp"
@@ -27,10 +27,6 @@ def parse_comment_id(raw) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= LARGEST_ID else None
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
 
 
 def issue_timestamp(target: Post | Page) -> str:
@@ -145,7 +141,7 @@ class CommentForm(CommentBodyForm):
         return cleaned
 
     def _check_timestamp(self, token: str) -> None:
-        max_age = _setting("COMMENTS_FORM_MAX_AGE", 24 * 60 * 60)
+        max_age = app_settings.FORM_MAX_AGE
         try:
             payload = signing.loads(token, salt=TIMESTAMP_SALT, max_age=max_age)
         except signing.SignatureExpired as error:
@@ -164,7 +160,7 @@ class CommentForm(CommentBodyForm):
                 code="bad_timestamp",
             )
         age = time.time() - float(payload.get("at", 0))
-        if age < _setting("COMMENTS_MIN_FORM_SECONDS", 3):
+        if age < app_settings.MIN_FORM_SECONDS:
             raise forms.ValidationError(
                 "That was very quick! Please take a moment to read your comment, then post it again.",
                 code="too_fast",

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import links, subscriptions
+from . import app_settings, links, subscriptions
 from .links import absolute_url
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, discussion_kind, target_lookup
 
@@ -105,7 +105,7 @@ def send_letters(letters: list[Letter]) -> int:
             logger.exception("Could not write the email to %s (%s)", letter.to, letter.subject)
     if not messages:
         return 0
-    if getattr(settings, "COMMENTS_EMAIL_IN_BACKGROUND", False):
+    if app_settings.EMAIL_IN_BACKGROUND:
         _pending.append(_mail_thread().submit(deliver, messages))
         return len(messages)
     return deliver(messages)

@@ -7,7 +7,6 @@ Views stay thin: they turn requests into these keyword-only calls and a refusal
 import math
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import notifications, threads
+from . import app_settings, notifications, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
@@ -207,10 +206,6 @@ def reader_may_change(comment: Comment, *, request, discussion: DiscussionSettin
 # Posting ------------------------------------------------------------------------------------------
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def flood_keys(*, user, ip_address: str | None) -> list[str]:
     keys = []
     if ip_address:
@@ -224,13 +219,13 @@ def check_flood(*, user, ip_address: str | None) -> None:
     """At most one comment per COMMENTS_FLOOD_SECONDS (15) per IP and per account; moderators are exempt."""
     if user is not None and user.is_authenticated and user.has_perm("comments.moderate_comment"):
         return
-    seconds = _setting("COMMENTS_FLOOD_SECONDS", 15)
+    seconds = app_settings.FLOOD_SECONDS
     if seconds and any(cache.get(key) for key in flood_keys(user=user, ip_address=ip_address)):
         raise PostingTooQuickly()
 
 
 def record_flood(*, user, ip_address: str | None) -> None:
-    seconds = _setting("COMMENTS_FLOOD_SECONDS", 15)
+    seconds = app_settings.FLOOD_SECONDS
     if seconds:
         cache.set_many(dict.fromkeys(flood_keys(user=user, ip_address=ip_address), True), timeout=seconds)
 

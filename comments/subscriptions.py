@@ -14,6 +14,7 @@ from django.utils import timezone
 from posts.models import Page, Post
 
 from . import links
+from .adapter import get_adapter
 from .models import Subscription, target_lookup
 
 
@@ -31,12 +32,10 @@ def normalize_email(email: str) -> str:
 
 
 def email_is_verified_for(user: AbstractBaseUser | None, email: str) -> bool:
-    """True when a signed-in account has proved it owns this address (allauth verified it)."""
+    """True when a signed-in account has proved it owns this address (the adapter knows how)."""
     if user is None or not user.is_authenticated or not email:
         return False
-    from allauth.account.models import EmailAddress
-
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    return get_adapter().email_is_verified(user, email)
 
 
 def subscribe(

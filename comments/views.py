@@ -1,9 +1,7 @@
 """Thin views for what readers do with comments; the rules live in services.py and moderation.py."""
 
-import ipaddress
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,29 +11,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from posts.models import Page, Post
 
 from . import links, services
+from .adapter import get_adapter
 from .forms import LARGEST_ID, CommentBodyForm, CommentForm, parse_comment_id
-from .identity import identity_for
 from .models import Comment, DiscussionSettings
 
 COOKIE_MAX_AGE = 347 * 24 * 60 * 60  # WordPress keeps the commenter cookies this long
 COMMENTER_COOKIES = {"name": "comment_author", "email": "comment_author_email", "url": "comment_author_url"}
 
 
-def client_ip(request) -> str | None:
-    """The reader's address; behind the trusted proxy, the last hop it appended to X-Forwarded-For."""
-    candidate = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
-        candidate = forwarded.split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
-
-
 def comment_form_page(request, *, target: Post | Page, form, message: str = "", status: int = 400, title: str = ""):
     """The themed page that re-shows a refused comment with everything the reader typed."""
-    identity = identity_for(request.user) if request.user.is_authenticated else None
+    adapter = get_adapter()
+    identity = adapter.identity_for(request.user) if request.user.is_authenticated else None
     parent_id = parse_comment_id(form.data.get("parent"))
     reply_to = None
     if parent_id is not None:
@@ -50,6 +37,8 @@ def comment_form_page(request, *, target: Post | Page, form, message: str = "", 
         "identity": identity,
         "reply_to": reply_to,
         "is_open": DiscussionSettings.load().comments_open_for(target),
+        "signed_in_template": adapter.signed_in_template,
+        "login_template": adapter.login_template,
     }
     return render(request, "comments/comment_form_page.html", context, status=status)
 
@@ -80,8 +69,9 @@ def _post_comment(request, target: Post | Page):
     if not form.is_valid():
         return comment_form_page(request, target=target, form=form, status=400)
     data = form.cleaned_data
+    adapter = get_adapter()
     if request.user.is_authenticated:
-        identity = identity_for(request.user)
+        identity = adapter.identity_for(request.user)
         author = {
             "author_name": identity.name,
             "author_email": identity.email,
@@ -97,7 +87,7 @@ def _post_comment(request, target: Post | Page):
             parent=parent,
             body=data["comment"],
             user=request.user,
-            ip_address=client_ip(request),
+            ip_address=adapter.client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             request=request,
             notify_comments=data["notify_comments"],

@@ -10,8 +10,8 @@ from django.db.models import Count, QuerySet
 
 from posts.models import Page, Post
 
+from ..adapter import get_adapter
 from ..forms import CommentForm
-from ..identity import identity_for
 from ..links import comment_page_url as _comment_page_url
 from ..links import comment_url, posting_url
 from ..models import Comment, DiscussionSettings
@@ -51,6 +51,7 @@ def discussion(context, target):
     thread = load_discussion(target=target, request=request, page=_comment_page(request), reply_to_id=reply_to_id)
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
+    adapter = get_adapter()
     return {
         # The templates call the discussion's subject "post"; a static page has the same title and URL.
         "post": target,
@@ -60,7 +61,9 @@ def discussion(context, target):
         "form": comment_form_for(target, request, reply_to=thread.reply_to) if thread.is_open else None,
         "form_action": posting_url(target),
         "reply_to": thread.reply_to,
-        "identity": identity_for(user) if signed_in else None,
+        "identity": adapter.identity_for(user) if signed_in else None,
+        "signed_in_template": adapter.signed_in_template,
+        "login_template": adapter.login_template,
         "csrf_token": context.get("csrf_token"),
         "post_url": target.get_absolute_url(),
     }

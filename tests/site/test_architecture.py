@@ -1,0 +1,44 @@
+"""The shape of the code: the rules in docs/architecture.md, checked so they stay true."""
+
+import ast
+import re
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+
+OUR_APPS = ("posts", "comments", "accounts", "wordpress")
+
+
+def test_no_template_of_ours_silently_shadows_another():
+    """Apps customise each other through adapters, never by overriding a template of the same name."""
+    roots = [settings.BASE_DIR / app / "templates" for app in OUR_APPS] + [settings.BASE_DIR / "templates"]
+    names = Counter(
+        path.relative_to(root).as_posix()
+        for root in roots
+        if root.is_dir()
+        for path in root.rglob("*")
+        if path.is_file()
+    )
+
+    assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_the_app_settings_are_the_only_reader_of_comments_settings():
+    """Every COMMENTS_* setting is read through comments/app_settings.py, which gives each its default."""
+    setting_name = re.compile(r"COMMENTS_[A-Z_]+")
+    readers = []
+    for app in OUR_APPS:
+        for path in Path(settings.BASE_DIR / app).rglob("*.py"):
+            if path.name == "app_settings.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                named = (isinstance(node, ast.Attribute) and setting_name.fullmatch(node.attr)) or (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and setting_name.fullmatch(node.value)
+                )
+                if named:
+                    readers.append(f"{path.relative_to(settings.BASE_DIR)}:{node.lineno}")
+
+    assert readers == []
