@@ -1,7 +1,7 @@
 """The moderation desk: WordPress's comment screen in the Django admin.
 
-Status tabs with counts, search, bulk actions, reply from the admin, a pending-count badge in the
-admin navigation, and the discussion settings as a single editable row. Moderation needs
+Status tabs with counts, search, bulk actions, reply from the admin, and the discussion settings as a
+single editable row. (The pending-count badge in the navigation belongs to the project's admin site.) Moderation needs
 ``comments.moderate_comment`` (the Editor group has it) or a superuser.
 """
 
@@ -17,9 +17,6 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import truncatewords
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, strip_tags
-
-from posts.admin import PageAdmin, PostAdmin
-from posts.models import Page, Post
 
 from . import actions, links, notifications
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
@@ -384,8 +381,8 @@ class PostAnnouncementAdmin(admin.ModelAdmin):
         return False
 
 
-# The post list's "Comments" column ------------------------------------------------------------------
-# posts knows nothing of comments, so the comments app extends the posts admin rather than the reverse.
+# The post and page lists' "Comments" column ----------------------------------------------------------
+# posts knows nothing of comments: the project's admin site (mssite/admin.py) adds this column to its admins.
 
 
 def approved_comment_count(on: str = "post"):
@@ -410,75 +407,19 @@ def comment_count_link(target, field: str) -> str:
     return format_html('<a href="{}" class="comment-count" title="{}">{}</a>', url, label, count)
 
 
-class PostWithCommentsAdmin(PostAdmin):
-    """The posts admin plus a "Comments" column: the approved count, linking to that post's comments."""
+class CommentCountColumn:
+    """Mixin for a post or page ModelAdmin: a sortable "Comments" column, the approved count linking to them.
 
-    list_display = (*PostAdmin.list_display, "comment_count")
+    Add "comment_count" to list_display; `discussion_field` is "post" or "page".
+    """
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(approved_comment_count=approved_comment_count())
-
-    @admin.display(description="Comments", ordering="approved_comment_count")
-    def comment_count(self, post):
-        return comment_count_link(post, "post")
-
-
-if admin.site.is_registered(Post):
-    admin.site.unregister(Post)
-admin.site.register(Post, PostWithCommentsAdmin)
-
-
-class PageWithCommentsAdmin(PageAdmin):
-    """The pages admin plus the same "Comments" column, for pages whose discussion is open."""
-
-    list_display = (*PageAdmin.list_display, "comments_open", "comment_count")
+    discussion_field = "post"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(approved_comment_count=approved_comment_count("page"))
+        return (
+            super().get_queryset(request).annotate(approved_comment_count=approved_comment_count(self.discussion_field))
+        )
 
     @admin.display(description="Comments", ordering="approved_comment_count")
-    def comment_count(self, page):
-        return comment_count_link(page, "page")
-
-
-if admin.site.is_registered(Page):
-    admin.site.unregister(Page)
-admin.site.register(Page, PageWithCommentsAdmin)
-
-
-# The pending count in the admin navigation -------------------------------------------------------
-# The index page and the sidebar both build their menus with AdminSite.get_app_list, and the
-# app_list.html template cannot be overridden from an app (django.contrib.admin's own copy is found
-# first). So the comments entry gets its badge where the menu is built.
-
-
-BADGE_STYLE = (
-    "display:inline-block;min-width:1.4em;padding:0 .45em;margin-left:.3em;border-radius:1em;"
-    "background:#d63638;color:#fff;font-size:.85em;font-weight:600;line-height:1.5;text-align:center"
-)
-
-
-def _with_pending_badge(get_app_list):
-    def get_app_list_with_badge(request, app_label=None):
-        app_list = get_app_list(request, app_label)
-        for app in app_list:
-            for model in app["models"]:
-                if model.get("model") is Comment:
-                    pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
-                    if pending:
-                        model["name"] = format_html(
-                            '{} <span class="pending-count" title="{} waiting for moderation" style="{}">{}</span>',
-                            model["name"],
-                            f"{pending} comment{'s' if pending != 1 else ''}",
-                            BADGE_STYLE,
-                            pending,
-                        )
-                    model["pending_count"] = pending
-        return app_list
-
-    get_app_list_with_badge.wraps_pending_badge = True
-    return get_app_list_with_badge
-
-
-if not getattr(admin.site.get_app_list, "wraps_pending_badge", False):
-    admin.site.get_app_list = _with_pending_badge(admin.site.get_app_list)
+    def comment_count(self, target):
+        return comment_count_link(target, self.discussion_field)

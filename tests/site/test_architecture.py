@@ -42,3 +42,28 @@ def test_the_app_settings_are_the_only_reader_of_comments_settings():
                     readers.append(f"{path.relative_to(settings.BASE_DIR)}:{node.lineno}")
 
     assert readers == []
+
+
+def _is_admin_site(node) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "site" and getattr(node.value, "id", None) == "admin"
+
+
+def test_apps_never_mutate_the_admin_site():
+    """Only the project's admin site (mssite/admin.py) decides what it shows; apps register their own models."""
+    mutations = []
+    for app in OUR_APPS:
+        for path in Path(settings.BASE_DIR / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                assigned = isinstance(node, ast.Assign) and any(
+                    isinstance(target, ast.Attribute) and _is_admin_site(target.value) for target in node.targets
+                )
+                called = (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and _is_admin_site(node.func.value)
+                    and node.func.attr in {"register", "unregister"}
+                )
+                if assigned or called:
+                    mutations.append(f"{path.relative_to(settings.BASE_DIR)}:{node.lineno}")
+
+    assert mutations == []
