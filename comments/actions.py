@@ -86,7 +86,7 @@ def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) ->
     At the site's maximum depth the reply joins the parent's level instead, by the same rule as a reader's
     reply (threads.place_reply).
     """
-    place = threads.place_reply(parent, max_depth=DiscussionSettings.load().thread_depth)
+    place = threads.place_reply(parent, max_depth=DiscussionSettings.load().max_depth)
     attach_to = parent if place.parent_pk == parent.pk else Comment.objects.filter(pk=place.parent_pk).first()
     with transaction.atomic():
         if parent.status != Comment.Status.APPROVED:

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, strip_tags
 
 from . import actions, links, notifications
+from .forms import DiscussionSettingsForm
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
 
 logger = logging.getLogger(__name__)
@@ -314,6 +315,7 @@ def _post_url(post) -> str:
 class DiscussionSettingsAdmin(admin.ModelAdmin):
     """One row of settings: the list goes straight to it; it can be neither added nor deleted."""
 
+    form = DiscussionSettingsForm
     fieldsets = [
         (
             "Threads",

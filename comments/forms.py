@@ -12,8 +12,8 @@ from django.core import signing
 
 from posts.models import Page, Post
 
-from . import app_settings
-from .models import discussion_kind
+from . import app_settings, threads
+from .models import DiscussionSettings, discussion_kind
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525  # WordPress's limit for comment_content
@@ -165,3 +165,32 @@ class CommentForm(CommentBodyForm):
                 "That was very quick! Please take a moment to read your comment, then post it again.",
                 code="too_fast",
             )
+
+
+class DiscussionSettingsForm(forms.ModelForm):
+    """The discussion settings in the admin; the thread depth is one of WordPress's choices (2–10 levels)."""
+
+    thread_depth = forms.TypedChoiceField(
+        label="Thread depth",
+        choices=[(depth, f"{depth} levels") for depth in threads.THREAD_DEPTHS],
+        coerce=int,
+        initial=5,
+        help_text="Replies nest this deep; at the deepest level 'Reply' is not offered.",
+    )
+
+    class Meta:
+        model = DiscussionSettings
+        fields = [
+            "thread_depth",
+            "comment_order",
+            "comments_per_page",
+            "close_after_days",
+            "edit_window_minutes",
+            "require_manual_approval",
+            "require_previous_approval",
+            "max_links",
+            "moderation_keys",
+            "disallowed_keys",
+            "notify_moderators",
+            "notify_post_author",
+        ]

@@ -136,11 +136,16 @@ class Comment(models.Model):
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         creating = self._state.adding and not self.thread_path
         if creating:
+            # However deep the parent, the path fits its column: past the deepest stored level the reply
+            # goes beside its parent (threads.place_reply).
+            place = threads.place_reply(self.parent if self.parent_id else None)
+            if place.parent_pk != self.parent_id:
+                self.parent_id = place.parent_pk
             self.thread_path = "~"  # placeholder until the primary key exists
         super().save(*args, **kwargs)
         if creating:
-            self.thread_path = self.compute_thread_path()
-            self.depth = self.parent.depth + 1 if self.parent_id else 1
+            self.thread_path = self.compute_thread_path(place.parent_path)
+            self.depth = place.depth
             Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path, depth=self.depth)
 
     def get_absolute_url(self):
@@ -319,6 +324,11 @@ class DiscussionSettings(models.Model):
 
     def __str__(self):
         return "Discussion settings"
+
+    @property
+    def max_depth(self) -> int:
+        """How deep replies nest: `thread_depth` within WordPress's 2–10 (the admin refuses anything else)."""
+        return threads.shown_depth(self.thread_depth)
 
     def comments_open_for(self, target: "Post | Page") -> bool:
         """Open when the post or page is public, allows comments and is not older than the closing age."""

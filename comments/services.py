@@ -123,7 +123,7 @@ def load_discussion(
     by_pk: dict[int, ThreadNode] = {}
     roots: list[ThreadNode] = []
     shown_in: dict[int, list[ThreadNode]] = {}  # the list each shown comment sits in
-    max_depth = max(discussion_settings.thread_depth, 1)
+    max_depth = discussion_settings.max_depth
     for comment in comments:
         comment.target = target  # the template builds links from it; never a query per comment
         node = ThreadNode(
@@ -261,7 +261,7 @@ def resolve_parent(*, target: Post | Page, parent_id, discussion: DiscussionSett
     )
     if parent is None:
         raise CommentRefused("The comment you are replying to is no longer available.")
-    place = threads.place_reply(parent, max_depth=max(discussion.thread_depth, 1))
+    place = threads.place_reply(parent, max_depth=discussion.max_depth)
     if place.parent_pk is None:
         return None
     if place.parent_pk != parent.pk:
