@@ -7,13 +7,22 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The task worker `make run` starts beside the web server: the database queue's unless TASKS_BACKEND/REDIS_URL
+# choose RQ (mssite/settings/base.py).
+TASKS_WORKER_BACKEND := $(or $(TASKS_BACKEND),$(if $(REDIS_URL),rq,database))
+ifeq ($(TASKS_WORKER_BACKEND),rq)
+WORKER ?= rqworker --with-scheduler $(or $(TASKS_QUEUE),default)
+else
+WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),default)
+endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test lint format install install-dev chromium admin-password migrate clean
+.PHONY: help run serve cluster test lint format install install-dev chromium node-tools admin-password migrate clean
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/"
 	@echo "make test     install test tools and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make cluster  two app servers, a worker, PostgreSQL, Redis and local S3 on this machine"
 	@echo "make lint     ruff check and format check"
 	@echo "make format   ruff fix and format"
 
@@ -36,10 +45,17 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The web server and the task worker together; Ctrl-C (or the server ending) stops both.
 run: migrate
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_demo_admin --url http://$(HOST):$(PORT)/admin/
+	@$(PY) manage.py $(WORKER) & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Two gunicorn app servers, one RQ worker, PostgreSQL and Redis (the machine's) and a local S3 endpoint.
+cluster: install-dev
+	$(PY) -m tests.cluster
 
 chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -53,7 +69,24 @@ chromium:
 		fi; \
 	fi
 
-test: install-dev chromium
+# axe-core (pinned in package.json/package-lock.json) for the accessibility checks in the browser tests.
+node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's nodejs and npm for the browser tests' axe-core…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else \
+			echo "The browser tests need npm to install axe-core (package-lock.json)."; \
+			echo "Install it with: sudo apt-get install nodejs npm"; \
+			exit 1; \
+		fi; \
+	fi
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-tools: node_modules/.installed
+
+test: install-dev chromium node-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -68,4 +101,4 @@ admin-password: migrate
 	$(PY) manage.py ensure_demo_admin --reset-password --url http://$(HOST):$(PORT)/admin/
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles node_modules

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...] | str] = {
         "posts.change_image",
         "posts.view_image",
         "posts.view_category",
+        "posts.add_tag",
         "posts.view_tag",
     ),
     EDITOR: (

@@ -1,8 +1,8 @@
 """The moderation desk: WordPress's comment screen in the Django admin.
 
 Status tabs with counts, search, bulk actions, reply from the admin, and the discussion settings as a
-single editable row. (The pending-count badge in the navigation belongs to the project's admin site.) Moderation needs
-``comments.moderate_comment`` (the Editor group has it) or a superuser.
+single editable row. Moderation needs ``comments.moderate_comment`` (the Editor group has it) or a
+superuser. The pending-count badge in the navigation belongs to the project's admin site (mssite/admin.py).
 """
 
 import logging

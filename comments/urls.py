@@ -11,6 +11,7 @@ app_name = "comments"
 urlpatterns = [
     path("comments/post/<int:post_id>/", views.post_comment, name="post"),
     path("comments/page/<int:page_id>/", views.post_page_comment, name="page"),
+    path("follow/", views.follow, name="follow"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
     # /YYYY/MM/DD/slug/comment-page-N/: the post page showing the Nth page of top-level comments.

@@ -2,18 +2,22 @@
 
 from urllib.parse import quote
 
+from django import forms
 from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from posts.models import Page, Post
 
-from . import links, services
+from . import links, notifications, services, subscriptions
 from .adapter import get_adapter
 from .forms import LARGEST_ID, CommentBodyForm, CommentForm, parse_comment_id
-from .models import Comment, DiscussionSettings
+from .models import Comment, DiscussionSettings, Subscription
 
 COOKIE_MAX_AGE = 347 * 24 * 60 * 60  # WordPress keeps the commenter cookies this long
 COMMENTER_COOKIES = {"name": "comment_author", "email": "comment_author_email", "url": "comment_author_url"}
@@ -181,3 +185,42 @@ def _too_late(request, comment: Comment, discussion: DiscussionSettings, message
         "public": comment.status == Comment.Status.APPROVED and comment.target.is_public,
     }
     return render(request, "comments/comment_locked.html", context, status=403)
+
+
+class FollowForm(forms.Form):
+    follow_email = forms.EmailField(label="Email address", max_length=254)
+
+
+# One confirmation email per address in this window, however often the form is sent for it.
+FOLLOW_CONFIRMATION_INTERVAL = 10 * 60
+
+
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def follow(request):
+    """ "Follow by email": new posts by email without commenting, confirmed by the address first (double opt-in).
+
+    The form sits in the footer of pages served from the full-page cache, so it carries no CSRF token.
+    Forging it gains nothing: the view acts for no account (a signed-in reader is confirmed by email like
+    anyone), it only ever sends the confirmation request, at most one per address per interval.
+    """
+    form = FollowForm(request.POST or None)
+    if request.method == "GET" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "comments/subscription/follow.html", {"form": form}, status=status)
+    email = form.cleaned_data["follow_email"]
+    wish = subscriptions.subscribe(email=email, kind=Subscription.Kind.POSTS)
+    if wish.needs_confirmation and cache.add(
+        f"comments:follow:{subscriptions.normalize_email(email)}", True, FOLLOW_CONFIRMATION_INTERVAL
+    ):
+        transaction.on_commit(lambda: notifications.send_confirmation(wish.subscription))
+    context = {
+        "title": "Check your inbox",
+        "message": (
+            f"We sent a confirmation link to {wish.subscription.email}. New posts will come once you confirm it."
+            if wish.needs_confirmation
+            else f"{wish.subscription.email} already gets new posts by email."
+        ),
+    }
+    return render(request, "comments/subscription/result.html", context)

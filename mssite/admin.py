@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 from django.utils.html import format_html
 
+from accounts.forms import AdminLoginForm
 from comments.models import Comment
 from posts.models import Page, Post
 
@@ -24,6 +25,8 @@ class SiteAdmin(admin.AdminSite):
 
     site_header = f"{settings.SITE_NAME} administration"
     site_title = f"{settings.SITE_NAME} admin"
+    # One failed-login limit and lockout for every sign-in door: the admin's goes through allauth's checks.
+    login_form = AdminLoginForm
     # Social-login credentials come only from the environment: a "Social application" typed in the admin would be
     # ignored (accounts.adapter.SocialAccountAdapter.list_apps) and tokens are never stored
     # (SOCIALACCOUNT_STORE_TOKENS is off), so pages for them would only invite mistakes.

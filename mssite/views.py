@@ -1,24 +1,118 @@
 """Operational endpoints that belong to the deployment rather than to any app."""
 
 import logging
+import uuid
+from collections.abc import Callable
 
-from django.db import DatabaseError, connection
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 logger = logging.getLogger(__name__)
+
+
+def check_database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok"}
+
+
+def check_cache() -> dict:
+    # A key of its own per probe: concurrent health checks on several servers never read each other's value.
+    key, value = f"healthz:{uuid.uuid4().hex}", "1"
+    cache.set(key, value, timeout=10)
+    try:
+        if cache.get(key) != value:
+            raise RuntimeError("the cache did not return what was just stored")
+    finally:
+        cache.delete(key)
+    return {"status": "ok"}
+
+
+def oldest_waiting_task_age() -> float | None:
+    """Seconds the oldest task that is due has waited for a worker (None: nothing waits).
+
+    A growing age means the workers are down or too few: the number to alert on.
+    """
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    backend_path = type(backend).__module__
+    now = timezone.now()
+    if backend_path.startswith("django_tasks_db."):
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        oldest = (
+            DBTaskResult.objects.ready()
+            .filter(backend_name=backend.alias)
+            .order_by("enqueued_at")
+            .values_list("enqueued_at", "run_after")
+            .first()
+        )
+        if oldest is None:
+            return None
+        enqueued_at, run_after = oldest
+        due_since = enqueued_at if run_after == get_date_max() else max(enqueued_at, run_after)
+        return max(0.0, (now - due_since).total_seconds())
+    if backend_path.startswith("django_tasks_rq."):
+        import django_rq
+
+        oldest = None
+        for name in backend.queues:
+            queue = django_rq.get_queue(name)
+            job_ids = queue.get_job_ids(0, 0)
+            job = queue.fetch_job(job_ids[0]) if job_ids else None
+            if job is not None and job.enqueued_at is not None:
+                enqueued_at = job.enqueued_at
+                if timezone.is_naive(enqueued_at):
+                    enqueued_at = timezone.make_aware(enqueued_at, timezone.utc)
+                age = (now - enqueued_at).total_seconds()
+                oldest = age if oldest is None else max(oldest, age)
+        return oldest
+    return None  # the immediate backend runs tasks as they are enqueued
+
+
+def check_queue() -> dict:
+    age = oldest_waiting_task_age()
+    return {
+        "status": "ok",
+        "backend": type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]).__name__,
+        "oldest_waiting_seconds": None if age is None else round(age, 1),
+    }
+
+
+def check_storage() -> dict:
+    # A read that reaches the storage service (a HEAD on S3, a stat on disk) without writing anything.
+    default_storage.exists("healthz-probe")
+    return {"status": "ok", "backend": type(default_storage._wrapped).__name__}
+
+
+CHECKS: dict[str, Callable[[], dict]] = {
+    "database": check_database,
+    "cache": check_cache,
+    "queue": check_queue,
+    "storage": check_storage,
+}
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """Tell a load balancer whether this process can reach its database."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.exception("Health check: the database did not answer")
-        return JsonResponse({"database": "unavailable"}, status=503)
-    return JsonResponse({"database": "ok"})
+    """Tell a load balancer and its operator whether this process reaches everything it needs.
+
+    Each of database, cache, queue and storage is "ok" or the error; any error makes it a 503.
+    """
+    report, healthy = {}, True
+    for name, check in CHECKS.items():
+        try:
+            report[name] = check()
+        except Exception as error:  # noqa: BLE001 - any failure is the answer, not a crash
+            logger.exception("Health check: %s is down", name)
+            report[name] = {"status": "error", "error": f"{type(error).__name__}: {error}"[:300]}
+            healthy = False
+    report["status"] = "ok" if healthy else "error"
+    return JsonResponse(report, status=200 if healthy else 503)

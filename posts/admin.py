@@ -10,16 +10,18 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from posts import rendering
+from posts import rendering, revisions
 from posts.forms import (
     CategoryAdminForm,
     ImageChangeForm,
@@ -30,7 +32,7 @@ from posts.forms import (
     PublishAction,
     staff_users,
 )
-from posts.models import BodyFormat, Category, Image, Page, Post, Tag
+from posts.models import BodyFormat, Category, Image, Page, Post, Revision, Tag
 from posts.services import store_image
 
 PREVIEW_URL = reverse_lazy("admin:posts_post_preview")
@@ -91,7 +93,158 @@ class WrittenByStaffAdmin(admin.ModelAdmin):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
 
-class PostAdmin(NulFreeSearch, WrittenByStaffAdmin):
+class WritingHistoryMixin:
+    """Autosave, revisions with a readable diff, and one-click restore for the posts admin.
+
+    Every endpoint finds the post through ``get_object`` (the author-filtered queryset) and checks
+    ``has_change_permission`` for it, so an author reaches only their own posts, as in the change form.
+    """
+
+    RESTORE_AUTOSAVE = "restore_autosave"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("autosave/", wrap(self.autosave_view), name="posts_post_autosave_new"),
+            path("<path:object_id>/autosave/", wrap(self.autosave_view), name="posts_post_autosave"),
+            path("<path:object_id>/revisions/", wrap(self.revisions_view), name="posts_post_revisions"),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                wrap(self.restore_revision_view),
+                name="posts_post_restore_revision",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _post_to_change(self, request, object_id) -> Post:
+        post = self.get_object(request, object_id)
+        if post is None:
+            raise Http404("No such post.")
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        return post
+
+    @method_decorator(require_POST)
+    def autosave_view(self, request, object_id=None):
+        """Keep what is being typed (JSON answer), or forget it with ``discard``; the post is never changed."""
+        if object_id is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            post = None
+        else:
+            post = self._post_to_change(request, object_id)
+        if "discard" in request.POST:
+            revisions.discard_autosave(post=post, user=request.user)
+            if request.headers.get("X-Requested-With") == "fetch":
+                return JsonResponse({"discarded": True})
+            self.message_user(request, "The autosaved text was discarded.", messages.INFO)
+            if post is None:
+                return HttpResponseRedirect(reverse("admin:posts_post_add"))
+            return HttpResponseRedirect(reverse("admin:posts_post_change", args=[post.pk]))
+        autosave = revisions.save_autosave(
+            post=post,
+            user=request.user,
+            title=request.POST.get("title", ""),
+            excerpt=request.POST.get("excerpt", ""),
+            body=request.POST.get("body", ""),
+        )
+        saved_at = timezone.localtime(autosave.saved_at)
+        return JsonResponse(
+            {"saved_at": saved_at.isoformat(), "saved_at_display": date_format(saved_at, "TIME_FORMAT")}
+        )
+
+    def revisions_view(self, request, object_id):
+        """The saved versions of a post, newest first; one of them compared with the current version."""
+        post = self._post_to_change(request, object_id)
+        history = list(post.revisions.select_related("author"))
+        chosen = None
+        if request.GET.get("revision", "").isdigit():
+            chosen = next((item for item in history if item.pk == int(request.GET["revision"])), None)
+        if chosen is None and len(history) > 1:
+            chosen = history[1]  # the version before the current one
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revisions of “{post.title}”",
+            "opts": self.opts,
+            "original": post,
+            "post": post,
+            "revisions": history,
+            "chosen": chosen,
+            "diffs": revisions.compare(post, chosen) if chosen else [],
+            "summary": revisions.summary(revisions.compare(post, chosen)) if chosen else "",
+            "change_url": reverse("admin:posts_post_change", args=[post.pk]),
+        }
+        return TemplateResponse(request, "admin/posts/post/revisions.html", context)
+
+    @method_decorator(require_POST)
+    def restore_revision_view(self, request, object_id, revision_id):
+        post = self._post_to_change(request, object_id)
+        revision = Revision.objects.filter(post=post, pk=revision_id).first()
+        if revision is None:
+            raise Http404("No such revision of this post.")
+        revisions.restore_revision(revision=revision, user=request.user)
+        saved = date_format(timezone.localtime(revision.created_at), "DATETIME_FORMAT")
+        self.message_user(
+            request,
+            f"The version of {saved} is restored. The version it replaced is kept in the revisions.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:posts_post_change", args=[post.pk]))
+
+    # -- the change form: offer an autosave, restore it into the form, keep a revision on save ---
+
+    def get_object(self, request, object_id, from_field=None):
+        post = super().get_object(request, object_id, from_field)
+        if post is not None and request.method == "GET" and self.RESTORE_AUTOSAVE in request.GET:
+            autosave = revisions.autosave_to_offer(post=post, user=request.user)
+            if autosave is not None:
+                # Into the form only: the post changes when the author presses a save button.
+                post.title, post.excerpt, post.body = autosave.title, autosave.excerpt, autosave.body
+                post.restored_autosave = autosave
+        return post
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.pop(self.RESTORE_AUTOSAVE, None)
+        if self.RESTORE_AUTOSAVE in request.GET:
+            autosave = revisions.autosave_to_offer(post=None, user=request.user)
+            if autosave is not None:
+                initial.update(title=autosave.title, excerpt=autosave.excerpt, body=autosave.body)
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        restoring = self.RESTORE_AUTOSAVE in request.GET
+        offer = None if restoring else revisions.autosave_to_offer(post=obj, user=request.user)
+        context.update(
+            autosave_url=reverse("admin:posts_post_autosave", args=[obj.pk])
+            if obj
+            else reverse("admin:posts_post_autosave_new"),
+            autosave_offer=offer,
+            autosave_restored=restoring
+            and bool(
+                getattr(obj, "restored_autosave", None)
+                if obj
+                else revisions.autosave_to_offer(post=None, user=request.user)
+            ),
+            revisions_url=reverse("admin:posts_post_revisions", args=[obj.pk]) if obj else "",
+            revision_count=obj.revisions.count() if obj else 0,
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change and not obj.revisions.exists():
+            # The first save through the admin: keep the version it replaces too.
+            before = Post.objects.filter(pk=obj.pk).first()
+            if before is not None:
+                revisions.record_revision(post=before, user=before.author)
+        super().save_model(request, obj, form, change)
+        revisions.record_revision(post=obj, user=request.user)
+        revisions.discard_autosave(post=obj, user=request.user)
+        if not change:
+            revisions.discard_autosave(post=None, user=request.user)
+
+
+class PostAdmin(WritingHistoryMixin, NulFreeSearch, WrittenByStaffAdmin):
     """Posts for writing: authors see only their own; the buttons Save draft, Publish and Schedule set the status.
 
     Registered by the project's admin site (mssite/admin.py), which adds the comments column.
@@ -120,6 +273,7 @@ class PostAdmin(NulFreeSearch, WrittenByStaffAdmin):
 
     class Media:
         css = {"all": ["css/admin-posts.css"]}
+        js = ["js/post-autosave.js"]
 
     # -- who sees what -------------------------------------------------------------------------
 
@@ -285,9 +439,44 @@ class ImageAdmin(NulFreeSearch, admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
     list_select_related = ("uploaded_by",)
     list_per_page = 40
+    change_list_template = "admin/posts/image/change_list.html"
+    # The figure picker of the post editor lists this many images, newest first (search finds older ones).
+    PICKER_SIZE = 50
 
     class Media:
         css = {"all": ["css/admin-posts.css"]}
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("upload/", wrap(self.upload_view), name="posts_image_upload"),
+            path("choices/", wrap(self.choices_view), name="posts_image_choices"),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_POST)
+    def upload_view(self, request):
+        """Upload from the post editor (an image dropped or pasted into the body): JSON, alt text required."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImageUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = {name: [str(message) for message in messages_] for name, messages_ in form.errors.items()}
+            return JsonResponse({"errors": errors}, status=400)
+        image = form.save(commit=False)
+        image.uploaded_by = request.user
+        store_image(image=image, processed=form.processed, filename=form.cleaned_data["file"].name)
+        return JsonResponse(picker_entry(image), status=201)
+
+    def choices_view(self, request):
+        """The figure picker's list (newest first, or matching ``q``), so it refreshes without a reload."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        queryset = self.get_queryset(request).only("pk", "alt_text", "caption", "file", "renditions", "width")
+        term = request.GET.get("q", "").strip()
+        if term:
+            queryset, _ = self.get_search_results(request, queryset, term)
+        return JsonResponse({"images": [picker_entry(image) for image in queryset[: self.PICKER_SIZE]]})
 
     def has_change_permission(self, request, obj=None):
         # Everyone who writes may browse the whole library (to insert figures), but an author
@@ -387,6 +576,17 @@ class ImageAdmin(NulFreeSearch, admin.ModelAdmin):
         return super().response_add(request, obj, post_url_continue)
 
 
+def picker_entry(image: Image) -> dict:
+    """What the post editor's figure picker shows of one image."""
+    return {
+        "id": image.pk,
+        "figure": image.figure_snippet,
+        "alt_text": image.alt_text,
+        "caption": image.caption,
+        "thumbnail_url": image.thumbnail_url,
+    }
+
+
 class PostCountAdmin(NulFreeSearch, admin.ModelAdmin):
     """A sortable "posts" column counted in the list's own query, for categories and tags."""
 
@@ -421,7 +621,8 @@ class PageAdmin(NulFreeSearch, WrittenByStaffAdmin):
 
     form = PageAdminForm
     list_display = ("title", "path", "parent", "order", "status", "show_in_navigation")
-    list_editable = ("order",)
+    # The site menu is edited here: tick what it shows, number the order, save once.
+    list_editable = ("order", "show_in_navigation")
     list_filter = ("status", "show_in_navigation")
     search_fields = ("title", "body")
     prepopulated_fields = {"slug": ("title",)}

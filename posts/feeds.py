@@ -63,23 +63,52 @@ class XmlSafeFeed:
         super().add_item(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
 
 
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+# The featured image in feeds: wide enough for a feed reader's card, not the full-size original.
+FEED_IMAGE_WIDTH = 960
+MIME_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+
+
+@dataclass(frozen=True)
+class FeedImage:
+    """A post's featured image as feeds carry it (Media RSS in RSS, an enclosure link in Atom)."""
+
+    url: str
+    mime_type: str
+    description: str
+
+
 class FullContentRssFeed(XmlSafeFeed, Rss201rev2Feed):
-    """RSS 2.0 with the whole post in <content:encoded>."""
+    """RSS 2.0 with the whole post in <content:encoded> and its featured image as <media:content>."""
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:media": MEDIA_RSS,
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content:encoded", item["content_html"])
+        image = item.get("featured_image")
+        if image:
+            handler.startElement("media:content", {"url": image.url, "medium": "image", "type": image.mime_type})
+            handler.addQuickElement("media:description", xml_safe(image.description))
+            handler.endElement("media:content")
 
 
 class FullContentAtomFeed(XmlSafeFeed, Atom1Feed):
-    """Atom with the whole post in <content type="html"> beside the summary."""
+    """Atom with the whole post in <content type="html"> beside the summary, its featured image as an enclosure."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        image = item.get("featured_image")
+        if image:
+            handler.addQuickElement(
+                "link", "", {"rel": "enclosure", "href": image.url, "type": image.mime_type, "title": image.description}
+            )
 
 
 @dataclass(frozen=True)
@@ -94,6 +123,16 @@ class FeedSource:
 
     def absolute(self, path: str) -> str:
         return self.request.build_absolute_uri(path)
+
+
+def feed_image(post: Post, source: FeedSource) -> FeedImage | None:
+    image = post.featured_image if post.featured_image_id else None
+    if image is None or not image.file:
+        return None
+    url = image.url_for_width(FEED_IMAGE_WIDTH)
+    extension = url.rsplit(".", 1)[-1].lower()
+    fmt = "jpeg" if extension == "jpg" else extension
+    return FeedImage(url=source.absolute(url), mime_type=MIME_TYPES.get(fmt, "image/jpeg"), description=image.alt_text)
 
 
 class LatestPostsFeed(Feed):
@@ -133,6 +172,7 @@ class LatestPostsFeed(Feed):
             # WordPress identified items as /?p=ID: imported posts keep that identity, so subscribers'
             # readers do not show them again as new after the move.
             post.feed_guid = source.absolute(f"/?p={post.legacy_id}") if post.legacy_id else post.feed_url
+            post.feed_image = feed_image(post, source)
         return posts
 
     def item_title(self, post):
@@ -166,7 +206,7 @@ class LatestPostsFeed(Feed):
         return [category.name for category in post.categories.all()] + [tag.name for tag in post.tags.all()]
 
     def item_extra_kwargs(self, post):
-        return {"content_html": post.feed_content}
+        return {"content_html": post.feed_content, "featured_image": post.feed_image}
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):

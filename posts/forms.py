@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.db.models.functions import Length
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -56,6 +57,8 @@ class MarkdownEditor(forms.Textarea):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["preview_url"] = str(self.preview_url)
+        context["widget"]["upload_url"] = reverse("admin:posts_image_upload")
+        context["widget"]["choices_url"] = reverse("admin:posts_image_choices")
         context["widget"]["recent_images"] = Image.objects.only("pk", "alt_text", "file", "renditions")[:50]
         return context
 
@@ -252,6 +255,8 @@ class PageAdminForm(forms.ModelForm):
             "title", "slug", "body", "status", "parent", "order", "show_in_navigation", "comments_open",
             "author", "body_format",
         ]  # fmt: skip
+        labels = {"show_in_navigation": "Show in the site menu"}
+        help_texts = {"show_in_navigation": "Top-level published pages only, in the order of their numbers."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import ImageOps, ImageSequence, UnidentifiedImageError
 
 # Pillow format name → (file extension, MIME type). Anything else is refused.
 FORMATS = {
@@ -135,6 +135,10 @@ def _check_dimensions(width: int, height: int) -> None:
         )
 
 
+# What an animation needs to play as before; everything else in Pillow's `info` is metadata to drop.
+ANIMATION_INFO = ("loop", "duration", "transparency", "background", "disposal", "blend", "default_image")
+
+
 def _is_animated(image: PILImage.Image) -> bool:
     return getattr(image, "is_animated", False) and getattr(image, "n_frames", 1) > 1
 
@@ -164,15 +168,23 @@ def _encode(image: PILImage.Image, fmt: str) -> bytes:
 
 
 def _clean_original(image: PILImage.Image, data: bytes) -> tuple[PILImage.Image, bytes]:
-    """The upload turned upright and re-saved without metadata (EXIF, so GPS, is gone)."""
+    """The upload turned upright and re-saved without metadata (EXIF, so GPS, is gone).
+
+    Every format is encoded again, animations too (frame by frame, keeping their timing and looping), so
+    nothing but pixels survives: no EXIF, XMP or comment, and nothing hidden after the image's end.
+    """
     fmt = image.format
     if _is_animated(image):
-        if fmt == "GIF":
-            # GIF carries no EXIF; re-encoding every frame risks damaging the animation.
-            image.seek(0)
-            return image, data
+        # Each frame's own duration (WebP's writer would give them all the first one's).
+        durations = []
+        for frame in ImageSequence.Iterator(image):
+            frame.load()  # WebP reads a frame's duration as it decodes it
+            durations.append(frame.info.get("duration", 100))
+        image.seek(0)
+        image.info = {key: value for key, value in image.info.items() if key in ANIMATION_INFO}
+        options = {"quality": WEBP_QUALITY} if fmt == "WEBP" else {}
         buffer = io.BytesIO()
-        image.save(buffer, "WEBP", save_all=True, quality=WEBP_QUALITY, lossless=False)
+        image.save(buffer, fmt, save_all=True, duration=durations, **options)
         image.seek(0)
         return image, buffer.getvalue()
     upright = ImageOps.exif_transpose(image)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from posts import rendering
+from posts.sidebar import forget_footer_links
 
 
 class Category(models.Model):
@@ -38,6 +39,7 @@ class Category(models.Model):
     def save(self, *args, **kwargs):
         self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
         super().save(*args, **kwargs)
+        forget_footer_links()
         for child in self.children.all():
             child.save()
 
@@ -88,6 +90,25 @@ class PostQuerySet(models.QuerySet):
         """Posts filed under `category` or any of its subcategories, as WordPress lists a category."""
         branch = Category.objects.filter(Q(pk=category.pk) | Q(path__startswith=f"{category.path}/"))
         return self.filter(pk__in=Post.categories.through.objects.filter(category__in=branch).values("post_id"))
+
+    def related_to(self, post, *, limit: int = 3):
+        """Posts sharing the most tags and categories with `post`, newest first among equals: one query.
+
+        Reads the post's own tags and categories from its prefetch (``with_meta``) when it has one.
+        """
+        tag_ids = [tag.pk for tag in post.tags.all()]
+        category_ids = [category.pk for category in post.categories.all()]
+        if not tag_ids and not category_ids:
+            return self.none()
+        shared_tags = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        shared_categories = models.Count("categories", filter=Q(categories__in=category_ids), distinct=True)
+        return (
+            self.exclude(pk=post.pk)
+            .filter(Q(tags__in=tag_ids) | Q(categories__in=category_ids))
+            .annotate(shared=shared_tags + shared_categories)
+            .order_by("-shared", "-published_at", "-pk")
+            .only("title", "slug", "published_at", "publish_date")[:limit]
+        )
 
     def older_than(self, post):
         """Posts before `post` in reading order (ties on the publish time broken by primary key), newest first."""
@@ -162,6 +183,7 @@ class Post(models.Model):
         if self.pk:
             previous = Post.objects.filter(pk=self.pk).values("slug", "publish_date").first()
         super().save(*args, **kwargs)
+        forget_footer_links()
         if previous and (previous["slug"], previous["publish_date"]) != (self.slug, self.publish_date):
             # Keep the old permalink so links to it redirect here (the post that last lived there wins).
             PreviousSlug.objects.update_or_create(
@@ -404,3 +426,56 @@ class Image(models.Model):
     def thumbnail_url(self) -> str:
         """A small file for lists (the admin's thumbnails)."""
         return self.url_for_width(160, "webp")
+
+
+class Revision(models.Model):
+    """A saved version of a post's words: each save keeps one, so an author can compare and restore."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=300)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["post", "-created_at"], name="revision_post_created_idx")]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
+
+    def same_words_as(self, other) -> bool:
+        return (self.title, self.excerpt, self.body) == (other.title, other.excerpt, other.body)
+
+
+class Autosave(models.Model):
+    """The unsaved words of a post one person is editing, kept beside the post and never over it.
+
+    One per post and person (``post`` is empty for a post not yet saved); offered for restore when
+    its author opens the post again.
+    """
+
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    saved_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=300, blank=True)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="autosave_one_per_post_and_user"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(post__isnull=True), name="autosave_one_new_post_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.title or 'a new post'}"
+
+    def differs_from(self, post) -> bool:
+        return (self.title, self.excerpt, self.body) != (post.title, post.excerpt, post.body)

@@ -48,8 +48,8 @@ ALLOWED_ATTRIBUTES = {
     "source": {"srcset", "sizes", "type", "media"},
     "ol": {"start", "reversed"},
     "li": {"value"},
-    "th": {"colspan", "rowspan", "scope", "style"},
-    "td": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style", "class"},
+    "td": {"colspan", "rowspan", "style", "class"},
     "abbr": {"title"},
     "q": {"cite"},
     "blockquote": {"cite"},
@@ -62,6 +62,12 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _SAFE_STYLE = re.compile(r"^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$", re.IGNORECASE)
+_CELL_ALIGN_CLASS = re.compile(r"^has-text-align-(left|right|center)$")
+# The one style kept (a table cell's alignment), rewritten as WordPress's class: the Content-Security-Policy
+# allows no inline style, so a style attribute would be ignored by the browser (and reported).
+_CELL_ALIGN_STYLE = re.compile(
+    r"""(<t[hd]\b[^>]*?)\sstyle="\s*text-align\s*:\s*(left|right|center)\s*;?\s*"([^>]*>)""", re.IGNORECASE
+)
 
 
 def _is_safe_url(url: str) -> bool:
@@ -76,6 +82,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "style":
         # Markdown tables align columns with style="text-align: …"; nothing else gets through.
         return value if _SAFE_STYLE.match(value) else None
+    if attribute == "class" and tag in {"th", "td"}:
+        return value if _CELL_ALIGN_CLASS.match(value) else None
     if attribute == "srcset":
         urls = [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
         return value if all(_is_safe_url(url) for url in urls) else None
@@ -88,7 +96,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 def sanitize_html(html_source: str) -> str:
     """Keep only the markup a post may contain: no script, style, event handlers or javascript: URLs."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html_source,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -97,6 +105,14 @@ def sanitize_html(html_source: str) -> str:
         link_rel=None,
         strip_comments=True,
     ).strip()
+    return _CELL_ALIGN_STYLE.sub(_cell_align_class, cleaned)
+
+
+def _cell_align_class(match: re.Match) -> str:
+    opening, alignment, rest = match.group(1), match.group(2).lower(), match.group(3)
+    if " class=" in opening or " class=" in rest:
+        return opening + rest  # already aligned by its class
+    return f'{opening} class="has-text-align-{alignment}"{rest}'
 
 
 def _figure_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -166,6 +182,8 @@ def figure_html(image, *, caption: str | None = None) -> str:
         image.alt_text,
     )
     media = format_html("<picture>{}{}</picture>", picture_source, img) if picture_source else img
+    # The figure opens the full-size file: a chart's small print is unreadable at phone width.
+    media = format_html('<a href="{}">{}</a>', image.file.url, media)
     figcaption = ""
     if caption_text or credit:
         figcaption = format_html(
@@ -188,7 +206,7 @@ def render(source: str, body_format: str) -> Rendered:
     from posts.wp_html import wordpress_html_to_html
 
     if body_format == BodyFormat.HTML:
-        return Rendered(sanitize_html(wordpress_html_to_html(source)))
+        return Rendered(scrollable_tables(sanitize_html(wordpress_html_to_html(source))))
     env: dict = {}
     tokens = _MD.parse(source, env)
     for token in tokens:
@@ -198,7 +216,34 @@ def render(source: str, body_format: str) -> Rendered:
     ids = {token.meta["id"] for token in tokens if token.type == "figure"}
     env["images"] = _images_by_id(ids)
     unsafe = _MD.renderer.render(tokens, _MD.options, env)
-    return Rendered(sanitize_html(unsafe), sorted(set(env.get("missing_image_ids", []))))
+    return Rendered(scrollable_tables(sanitize_html(unsafe)), sorted(set(env.get("missing_image_ids", []))))
+
+
+TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
+TABLE_SCROLL_OPEN = '<div class="table-scroll" role="region" tabindex="0" aria-label="Table, scrolls sideways">'
+
+
+def scrollable_tables(html_source: str) -> str:
+    """Wrap each outermost table of sanitised HTML in a box that scrolls sideways on a narrow screen.
+
+    The box can take the keyboard focus (so it can be scrolled without a mouse) and is named for screen readers.
+    """
+    out, depth, position = [], 0, 0
+    for tag in TABLE_TAG.finditer(html_source):
+        closing = bool(tag.group(1))
+        if not closing:
+            if depth == 0:
+                out.append(html_source[position : tag.start()] + TABLE_SCROLL_OPEN)
+                position = tag.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                out.append(html_source[position : tag.end()] + "</div>")
+                position = tag.end()
+    if depth:  # an unclosed table (the sanitiser closes them, but stay safe): close the box at the end
+        return "".join(out) + html_source[position:] + "</div>"
+    return "".join(out) + html_source[position:]
 
 
 def render_body(source: str, body_format: str) -> str:

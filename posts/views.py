@@ -159,6 +159,7 @@ class PostContextMixin:
         public = Post.objects.published()
         context["previous_post"] = public.older_than(self.object).first()
         context["next_post"] = public.newer_than(self.object).first()
+        context["related_posts"] = list(public.related_to(self.object))
         return context
 
 

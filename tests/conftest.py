@@ -13,3 +13,42 @@ def pytest_report_header(config):
 def _media_root(settings, tmp_path):
     """Each test writes uploads into its own folder, so files never leak between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint_url():
+    """A local S3 endpoint (moto's server mode) on a free loopback port, for the whole run."""
+    from tests.fakes.s3 import s3_endpoint
+
+    with s3_endpoint() as url:
+        yield url
+
+
+@pytest.fixture
+def s3_media(settings, s3_endpoint_url):
+    """Media on object storage (MEDIA_STORAGE=s3) in a bucket of the test's own; yields the boto3 bucket."""
+    import uuid
+
+    import boto3
+
+    from tests.fakes import s3
+
+    name = f"media-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(s3_endpoint_url, name)
+    settings.STORAGES = {**settings.STORAGES, "default": s3.storage_options(s3_endpoint_url, name)}
+    resource = boto3.resource(
+        "s3",
+        endpoint_url=s3_endpoint_url,
+        aws_access_key_id=s3.ACCESS_KEY,
+        aws_secret_access_key=s3.SECRET_KEY,
+        region_name=s3.REGION,
+    )
+    return resource.Bucket(name)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_footer_links():
+    """The footer's lists are cached for a minute; a test never sees the lists of the test before it."""
+    from posts.sidebar import forget_footer_links
+
+    forget_footer_links()

@@ -1173,7 +1173,9 @@ class WxrImporter:
         if self._unchanged_since_last_import(ImportedItem.Kind.PAGE, item.post_id, fingerprint) and page is not None:
             self.report.count("pages", "unchanged")
             return page
-        page = self._save(page, Page, values, "pages", legacy_id=item.post_id)
+        # A new page stays out of the site menu (editors choose what it shows); a re-import keeps their choice.
+        first_values = values if page is not None else {**values, "show_in_navigation": False}
+        page = self._save(page, Page, first_values, "pages", legacy_id=item.post_id)
         if slug != base_slug and page.slug == slug:
             where = f"{parent.path}/" if parent is not None else ""
             self.report.note(

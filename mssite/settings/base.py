@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .social import social_providers
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -64,10 +67,16 @@ INSTALLED_APPS = [
     "posts",
     "comments",
     "wordpress",
+    # Background work (Django Tasks API backport): the database queue is the embedded default.
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the Content-Security-Policy too: every response has it.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,17 +116,41 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis when REDIS_URL is set (redis://127.0.0.1:6379/0), else a per-process memory cache.
-if env("REDIS_URL"):
+# Shared state. With REDIS_URL (redis://127.0.0.1:6379/0) every app server shares one cache (pages, rate
+# limits, flood counters) and sessions are cached there in front of the database (cached_db: a Redis restart
+# logs nobody out). Without it the cache is a table in the database (created by `migrate`), so every worker
+# process still sees the same login limits, flood control and one-time codes.
+REDIS_URL = env("REDIS_URL")
+REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", "mssite")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "KEY_PREFIX": "mssite",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mssite_cache"}}
+
+# Background work through the Django Tasks API. "database" (django-tasks-db, the default) keeps the queue in
+# the site's own database, durable across restarts, run by `manage.py db_worker`; "rq" (django-tasks-rq) puts
+# it in Redis for any number of workers on any hosts (`manage.py rqworker --with-scheduler`). REDIS_URL alone
+# chooses "rq"; TASKS_BACKEND says so explicitly. Tests use the immediate backend (settings/test.py).
+TASKS_BACKEND = env("TASKS_BACKEND", "rq" if REDIS_URL else "database").lower()
+TASKS_QUEUE = env("TASKS_QUEUE", "default")
+RQ_QUEUES = {TASKS_QUEUE: {"URL": env("RQ_URL", REDIS_URL or "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
+if TASKS_BACKEND == "rq":
+    if not (REDIS_URL or env("RQ_URL")):
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (or RQ_URL) to say where Redis is.")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [TASKS_QUEUE]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [TASKS_QUEUE]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [TASKS_QUEUE]}}
+else:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be database, rq or immediate, not {TASKS_BACKEND!r}.")
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -162,10 +195,39 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site root (favicon.ico, apple-touch-icon.png), served there by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Media: the file system by default; S3-compatible object storage (django-storages) with MEDIA_STORAGE=s3,
+# so every app server sees every upload. Bucket, endpoint, region and credentials from the environment.
+MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem").lower()
+if MEDIA_STORAGE == "s3":
+    MEDIA_STORAGE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "region_name": env("S3_REGION") or None,
+            "access_key": env("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY") or None,
+            # Blog figures are public: plain URLs that caches and readers can keep, unless told otherwise.
+            "querystring_auth": env_bool("S3_QUERYSTRING_AUTH", False),
+            "custom_domain": env("S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": env("S3_URL_PROTOCOL", "https:"),
+            "addressing_style": env("S3_ADDRESSING_STYLE") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    if not MEDIA_STORAGE_BACKEND["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+elif MEDIA_STORAGE == "filesystem":
+    MEDIA_STORAGE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploads larger than this are refused before Django reads them into memory.
@@ -193,4 +255,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Content-Security-Policy on every response (django-csp; see docs/security.md). Our pages, the admin and
+# allauth's need no inline script or style: JavaScript lives in static/js, CSS in static/css, so markup that
+# slips into a page cannot run. Images: ours, plus https: for avatars that providers host (a social account's
+# picture, Gravatar); CSP_IMG_SRC narrows that (e.g. "'self' data:" once avatars are served locally).
+# Media (video, audio) may come from the media storage's origin (an S3 bucket when MEDIA_URL is absolute).
+# No form-action: the social login buttons POST to us and are redirected to the provider.
+_MEDIA_ORIGIN = [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"] if urlsplit(MEDIA_URL).netloc else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": env("CSP_IMG_SRC", "'self' data: https:").split() + _MEDIA_ORIGIN,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, *_MEDIA_ORIGIN],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": env_list("CSP_REPORT_URI") or None,
+    },
 }

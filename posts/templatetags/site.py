@@ -45,6 +45,16 @@ def site_navigation(context) -> dict:
     return {"pages": pages, "current_path": request.path}
 
 
+@register.inclusion_tag("posts/_footer_links.html", takes_context=True)
+def site_footer_links(context) -> dict:
+    """Recent posts, categories and monthly archives for the footer; none on error pages rendered without a request."""
+    if context.get("request") is None:
+        return {"links": None}
+    from posts.sidebar import footer_links
+
+    return {"links": footer_links()}
+
+
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path: str) -> str:
     """`path` as a full address on the host the reader used."""
@@ -89,3 +99,31 @@ def post_json_ld(context, post) -> str:
 
 # The characters that could close or confuse a <script> element, as JSON escapes (as Django's json_script does).
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+# The featured image on lists is at most the width of the text column.
+THUMBNAIL_SIZES = "(max-width: 44rem) 100vw, 42rem"
+
+
+@register.simple_tag
+def featured_picture(post) -> str:
+    """A post's featured image for lists: responsive, WebP first, decorative (the title beside it names the post)."""
+    image = post.featured_image if post.featured_image_id else None
+    if image is None or not image.file:
+        return ""
+    webp = image.srcset("webp")
+    source = format_html('<source type="image/webp" srcset="{}" sizes="{}">', webp, THUMBNAIL_SIZES) if webp else ""
+    img = format_html(
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" loading="lazy" decoding="async" alt="">',
+        image.url_for_width(960),
+        image.srcset(),
+        THUMBNAIL_SIZES,
+        image.width,
+        image.height,
+    )
+    return format_html(
+        '<a class="entry-thumbnail" href="{}" tabindex="-1" aria-hidden="true"><picture>{}{}</picture></a>',
+        post.get_absolute_url(),
+        source,
+        img,
+    )

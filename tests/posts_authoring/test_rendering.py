@@ -26,7 +26,7 @@ def test_markdown_becomes_html_with_tables_and_strikethrough():
 
     assert "<h2>Dosing</h2>" in html
     assert "<th>Drug</th>" in html
-    assert '<td style="text-align:center">IV</td>' in html
+    assert '<td class="has-text-align-center">IV</td>' in html
     assert "<del>old</del> <em>new</em>" in html
 
 

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 # their categories, their tags, and their comment counts ("2 Comments", from the comments app).
 HOME_QUERIES = 6
 # Post page: the post (with author and featured image), its categories, its tags, the previous and the
-# next post, navigation pages; then the discussion (comments app): its settings, the thread, and the
+# next post, the related posts (one query), navigation pages; then the discussion (comments app): its settings, the thread, and the
 # social login providers offered beside the comment form.
-POST_QUERIES = 9
+POST_QUERIES = 10
 # A static page: the page (with its author), its subpages, navigation pages; then, when comments are
 # open, the discussion: its settings, the thread, and the login providers beside the form.
 STATIC_PAGE_QUERIES = {"comments off": 5, "comments open": 6}

@@ -7,28 +7,9 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.mark.django_db
-def test_health_check_reports_a_working_database(client):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json() == {"database": "ok"}
-    assert "no-cache" in response["Cache-Control"]
-
-
-@pytest.mark.django_db
-def test_health_check_answers_503_when_the_database_is_down(client):
-    with mock.patch("mssite.views.connection.cursor", side_effect=OperationalError("connection refused")):
-        response = client.get("/healthz")
-
-    assert response.status_code == 503
-    assert response.json() == {"database": "unavailable"}
 
 
 @pytest.mark.django_db

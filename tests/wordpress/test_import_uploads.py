@@ -178,3 +178,15 @@ def test_wordpress_com_file_urls_are_rewritten_too(wxr, uploads):
     body = Post.objects.get(legacy_id=30).body
     assert "files.wordpress.com" not in body
     assert body.count(image.file.url) == 2
+
+
+def test_uploads_go_to_object_storage_when_media_is_on_s3(export, uploads, s3_media):
+    import_wxr(source=export, uploads_dir=uploads)
+
+    images = list(Image.objects.all())
+    assert len(images) == 2  # the attachment and the unlisted file a body showed
+    keys = {item.key for item in s3_media.objects.all()}
+    assert keys == {name for image in images for name in image.stored_names()}
+    body = Post.objects.get(legacy_id=30).body_html
+    assert f"/{s3_media.name}/" in body
+    assert OLD not in body.replace(f"{OLD}/2024/05/gone.jpg", "")
