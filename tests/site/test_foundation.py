@@ -69,6 +69,7 @@ def test_production_passes_the_deployment_checklist_without_warnings():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="kV8#p2!qZr7@xL0m$Wd4^hN6&cT9*yB1(eF3)gJ5-sA8_uQ2+iO7=vR4",
         DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -94,6 +95,7 @@ def test_production_behind_its_proxy_counts_readers_not_the_proxy_and_mails_in_t
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="kV8#p2!qZr7@xL0m$Wd4^hN6&cT9*yB1(eF3)gJ5-sA8_uQ2+iO7=vR4",
         DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
     )
 
     assert result.returncode == 0, result.stderr
