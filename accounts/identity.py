@@ -6,7 +6,7 @@ The comments app never imports accounts; it asks its adapter (COMMENTS_ADAPTER),
 
 from dataclasses import dataclass
 
-from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.authentication import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers import registry

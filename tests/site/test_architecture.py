@@ -67,3 +67,37 @@ def test_apps_never_mutate_the_admin_site():
                     mutations.append(f"{path.relative_to(settings.BASE_DIR)}:{node.lineno}")
 
     assert mutations == []
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    """Absolute names of every module `path` imports (at the top or inside functions), with their lines."""
+    module = ".".join(path.relative_to(settings.BASE_DIR).with_suffix("").parts)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    if module.endswith(".__init__"):
+        module = package = module.removesuffix(".__init__")
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            found.append((target, node.lineno))
+            found += [(f"{target}.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
+def test_only_allauths_public_api_is_used():
+    """allauth's `internal` packages change without notice between releases."""
+    private = [
+        f"{path.relative_to(settings.BASE_DIR)}:{line} {name}"
+        for app in OUR_APPS
+        for path in Path(settings.BASE_DIR / app).rglob("*.py")
+        for name, line in _imports(path)
+        if name.startswith("allauth.") and ".internal" in name
+    ]
+
+    assert private == []
