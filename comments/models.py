@@ -131,7 +131,8 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
-            self.body_html = render_comment(self.body)
+            if getattr(self, "_rendered_body", None) != self.body:
+                self.render_body()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         creating = self._state.adding and not self.thread_path
@@ -150,6 +151,11 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.target.get_absolute_url()}#{self.anchor}"
+
+    def render_body(self) -> None:
+        """Store the body's safe HTML in body_html; saving the same text again does not render it twice."""
+        self.body_html = render_comment(self.body)
+        self._rendered_body = self.body
 
     @property
     def target(self) -> "Post | Page":

@@ -18,7 +18,6 @@ from . import app_settings, notifications, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
-from .rendering import render_comment
 
 SESSION_KEY = "comments_posted"
 SESSION_LIMIT = 50
@@ -313,7 +312,7 @@ def post_comment(
         created_at=timezone.now(),
         type=Comment.Type.COMMENT,
     )
-    comment.body_html = render_comment(body)
+    comment.render_body()  # once: moderation counts its links, and save() keeps it
     comment.status = decide_status(comment, discussion=discussion, request=request).status
     with transaction.atomic():
         comment.save()
@@ -334,12 +333,12 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
     if not discussion.comments_open_for(comment.target):
         raise CommentsClosed()
     comment.body = body.strip()
-    comment.body_html = render_comment(comment.body)
+    comment.render_body()
     was_approved = comment.status == Comment.Status.APPROVED
     comment.status = decide_status(comment, discussion=discussion, request=request).status
     comment.edited_at = timezone.now()
     with transaction.atomic():
-        comment.save(update_fields=["body", "body_html", "status", "edited_at"])
+        comment.save(update_fields=["body", "status", "edited_at"])
         if not (was_approved and comment.status == Comment.Status.APPROVED):
             # Newly held (or newly visible): moderators and subscribers may need to know.
             transaction.on_commit(lambda: notifications.comment_posted(comment))
