@@ -1,8 +1,9 @@
 """The reader's comment form (WordPress.com's fields) and its anti-spam checks.
 
-Security steps are separate clean steps, as in django-contrib-comments: a honeypot field that people
-never see, and a signed timestamp that refuses forms sent back faster than a person types or older
-than a day. Both failures keep everything the reader typed.
+Two anti-spam checks run in ``CommentForm.clean()`` (not in per-field ``clean_*`` steps, so their messages
+are form-wide errors the reader sees above the fields): a honeypot field that people never see, and a
+signed timestamp that refuses forms sent back faster than a person types or older than a day. Both
+failures keep everything the reader typed.
 """
 
 import time

@@ -69,12 +69,6 @@ def discussion(context, target):
     }
 
 
-@register.inclusion_tag("comments/thread.html", takes_context=True)
-def comment_thread(context, nodes, depth=1):
-    """One level of the nested list; recursion happens through the template for each node's children."""
-    return {**context.flatten(), "nodes": nodes, "depth": depth}
-
-
 @register.simple_tag(name="comment_url")
 def comment_url_tag(comment: Comment) -> str:
     """`{% comment_url comment %}`: the address that shows the comment, on its comment page (as emails and feeds link)."""
