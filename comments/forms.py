@@ -11,14 +11,13 @@ import time
 from django import forms
 from django.core import signing
 
-from posts.models import Page, Post
+from posts.models import LARGEST_ID, Page, Post
 
 from . import app_settings, threads
 from .models import DiscussionSettings, discussion_kind
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525  # WordPress's limit for comment_content
-LARGEST_ID = 2**63 - 1  # database integer columns are signed 64-bit
 
 
 def parse_comment_id(raw) -> int | None:

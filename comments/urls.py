@@ -1,7 +1,7 @@
 from django.urls import path
 
-# Importing the posts URLconf registers its yyyy, dd and segment converters, so comment pages share the permalink format.
-from posts.urls import FourDigitYearConverter, TwoDigitConverter  # noqa: F401
+# Importing the posts URLconf registers its id, yyyy, dd and segment converters: comment pages share the permalink format.
+from posts.urls import FourDigitYearConverter, IdConverter, TwoDigitConverter  # noqa: F401
 from posts.views import PostDetailView
 
 from . import email_links, feeds, views
@@ -9,11 +9,11 @@ from . import email_links, feeds, views
 app_name = "comments"
 
 urlpatterns = [
-    path("comments/post/<int:post_id>/", views.post_comment, name="post"),
-    path("comments/page/<int:page_id>/", views.post_page_comment, name="page"),
+    path("comments/post/<id:post_id>/", views.post_comment, name="post"),
+    path("comments/page/<id:page_id>/", views.post_page_comment, name="page"),
     path("follow/", views.follow, name="follow"),
-    path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
-    path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
+    path("comments/<id:pk>/edit/", views.edit_comment, name="edit"),
+    path("comments/<id:pk>/delete/", views.delete_comment, name="delete"),
     # /YYYY/MM/DD/slug/comment-page-N/: the post page showing the Nth page of top-level comments.
     path(
         "<yyyy:year>/<dd:month>/<dd:day>/<segment:slug>/comment-page-<int:comment_page>/",

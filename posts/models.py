@@ -11,6 +11,12 @@ from django.utils import timezone
 from posts import rendering
 from posts.sidebar import forget_footer_links
 
+# Primary keys (and WordPress ids kept as legacy_id) are signed 64-bit: a larger number names nothing.
+LARGEST_ID = 2**63 - 1
+# Publish dates an author may set and an import keeps: far enough apart for any blog, and clear of the
+# calendar's ends, where converting to UTC or drilling down by date overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
 
 class Category(models.Model):
     """A hierarchical topic, served at /category/parent/child/."""

@@ -1,8 +1,10 @@
 """The WordPress URL scheme, so links to the old blog keep working. The page catch-all comes last."""
 
+from django.http import Http404
 from django.urls import path, register_converter
 
 from . import feeds, views
+from .models import LARGEST_ID
 
 
 class FourDigitYearConverter:
@@ -27,6 +29,25 @@ class TwoDigitConverter:
         return f"{int(value):02d}"
 
 
+class IdConverter:
+    """A database ID, at most LARGEST_ID: /comments/99999999999999999999/edit/ is a 404, never a 500 (overflow).
+
+    Out of range is a 404 right here, rather than "no match", so the address does not fall through to the
+    page catch-all (which would answer a POST with 405).
+    """
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 0 < number <= LARGEST_ID:
+            raise Http404("No such ID.")
+        return number
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
 class SegmentConverter:
     """One path segment (a slug, a username) without NUL, which PostgreSQL refuses in a query: a 404, not a 500."""
 
@@ -45,6 +66,7 @@ class TreeConverter(SegmentConverter):
     regex = "[^\\x00]+"
 
 
+register_converter(IdConverter, "id")
 register_converter(FourDigitYearConverter, "yyyy")
 register_converter(TwoDigitConverter, "dd")
 register_converter(SegmentConverter, "segment")
@@ -59,7 +81,7 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed_atom"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("preview/<int:pk>/", views.PostPreviewView.as_view(), name="preview"),
+    path("preview/<id:pk>/", views.PostPreviewView.as_view(), name="preview"),
     path("category/<tree:path>/feed/", feeds.CategoryFeed(), name="category_feed"),
     path("category/<tree:path>/page/<int:page>/", views.CategoryView.as_view(), name="category"),
     path("category/<tree:path>/", views.CategoryView.as_view(), name="category"),

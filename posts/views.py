@@ -17,13 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, dates
 
-from .models import Category, Page, Post, PreviousSlug, Tag
+from .models import LARGEST_ID, Category, Page, Post, PreviousSlug, Tag
 from .search import add_snippets, normalise_terms, search_posts, uses_full_text_search
 from .sitemaps import SITEMAPS
 
 POSTS_PER_PAGE = 10
-# Database integer columns are signed 64-bit: larger IDs in a URL cannot exist.
-LARGEST_ID = 2**63 - 1
 
 
 # Pagination: /page/N/ appended to the list's own address, as WordPress does.
@@ -198,11 +196,6 @@ class PostPreviewView(PostContextMixin, DetailView):
 
     def get_queryset(self):
         return Post.objects.visible_to(self.request.user).with_meta()
-
-    def get_object(self, queryset=None):
-        if self.kwargs["pk"] > LARGEST_ID:
-            raise Http404("No such post.")
-        return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)

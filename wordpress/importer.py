@@ -34,7 +34,7 @@ from accounts.roles import AUTHOR, assign_role
 from comments import threads
 from comments.models import Comment
 from comments.rendering import render_comment
-from posts.models import BodyFormat, Category, Image, Page, Post, Tag
+from posts.models import EARLIEST_YEAR, LARGEST_ID, LATEST_YEAR, BodyFormat, Category, Image, Page, Post, Tag
 from posts.services import add_image
 from posts.wp_html import GalleryImage, expand_galleries, unknown_shortcodes
 
@@ -49,10 +49,9 @@ COMMENT_BATCH = 2000
 THREAD_UPDATE_BATCH = 1000
 
 # WordPress keeps ids in unsigned 64-bit columns, ours are signed: a larger id cannot be stored at all.
-LARGEST_STORABLE_ID = 2**63 - 1
+LARGEST_STORABLE_ID = LARGEST_ID
 # Far beyond any real WordPress site (ids count rows in one site's tables): see reserve_ids_up_to.
 LARGEST_RESERVED_ID = 2**40
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # as in the post form
 # Integer columns read from the file that are 32-bit here (Page.order).
 INT32_RANGE = (-(2**31), 2**31 - 1)
 # Column sizes of what the file fills in: PostgreSQL refuses a longer value (SQLite would keep it).
