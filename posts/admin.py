@@ -32,7 +32,7 @@ from posts.forms import (
     PublishAction,
     staff_users,
 )
-from posts.models import BodyFormat, Category, Image, Page, Post, Revision, Tag
+from posts.models import BodyFormat, Category, Image, Post, Revision, Tag
 from posts.services import store_image
 
 PREVIEW_URL = reverse_lazy("admin:posts_post_preview")
@@ -62,12 +62,11 @@ class PublicationStatusFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         match self.value():
             case "scheduled":
-                return queryset.filter(status=Post.Status.PUBLISHED, published_at__gt=now)
+                return queryset.scheduled()
             case "published":
-                return queryset.filter(status=Post.Status.PUBLISHED, published_at__lte=now)
+                return queryset.published()
             case "draft" | "pending" | "private" as status:
                 return queryset.filter(status=status)
         return queryset
@@ -644,4 +643,4 @@ class PageAdmin(NulFreeSearch, WrittenByStaffAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def view_on_site(self, page):
-        return page.get_absolute_url() if page.status == Page.Status.PUBLISHED else None
+        return page.get_absolute_url() if page.is_public else None

@@ -80,6 +80,19 @@ class PostQuerySet(models.QuerySet):
         """The one rule for what the public sees: published, and its publish time has come."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def moved_from(self, *, publish_date, slug: str) -> "Post | None":
+        """The post of this queryset that last lived at /publish_date/slug/ before its slug or date changed."""
+        previous = (
+            PreviousSlug.objects.filter(publish_date=publish_date, slug=slug, post__in=self)
+            .select_related("post")
+            .first()
+        )
+        return previous.post if previous else None
+
+    def scheduled(self):
+        """Published with a publish time still to come: they appear by themselves, no cron needed."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def visible_to(self, user):
         """What a signed-in author or editor may preview: public posts plus their own or, for editors, all."""
         if user.is_authenticated and user.has_perm("posts.edit_others_posts"):

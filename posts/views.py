@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, dates
 
-from .models import LARGEST_ID, Category, Page, Post, PreviousSlug, Tag
+from .models import LARGEST_ID, Category, Page, Post, Tag
 from .search import add_snippets, normalise_terms, search_posts, uses_full_text_search
 from .sitemaps import SITEMAPS
 
@@ -131,7 +131,7 @@ def legacy_page(raw_id: str) -> Page:
     """/?page_id=ID: the WordPress ID of an imported page, else one of ours; published pages only."""
     number = parse_id(raw_id)
     page = Page.objects.filter(legacy_id=number).first() or Page.objects.filter(pk=number).first()
-    if page is None or page.status != Page.Status.PUBLISHED:
+    if page is None or not page.is_public:
         raise Http404("No such page.")
     return page
 
@@ -182,12 +182,7 @@ class PostDetailView(PostContextMixin, DetailView):
 
     def moved_post(self) -> Post | None:
         day = calendar_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
-        previous = (
-            PreviousSlug.objects.filter(publish_date=day, slug=self.kwargs["slug"], post__in=Post.objects.published())
-            .select_related("post")
-            .first()
-        )
-        return previous.post if previous else None
+        return Post.objects.published().moved_from(publish_date=day, slug=self.kwargs["slug"])
 
 
 @method_decorator(never_cache, name="dispatch")
