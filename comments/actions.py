@@ -53,31 +53,12 @@ def delete_permanently(*, comments: Iterable[Comment]) -> tuple[int, int]:
         # Deepest first: replies deleted in the same batch no longer hold their parent in place.
         for comment in sorted(comments, key=lambda comment: -comment.depth):
             if Comment.objects.filter(parent_id=comment.pk).exists():
-                _empty(comment)
+                comment.empty()
                 kept += 1
             else:
                 comment.delete()
                 deleted += 1
     return deleted, kept
-
-
-def _empty(comment: Comment) -> None:
-    comment.body = comment.body_html = ""
-    comment.author_email = comment.author_url = comment.author_avatar_url = comment.user_agent = ""
-    comment.ip_address = None
-    comment.user = None
-    comment.is_removed = True
-    Comment.objects.filter(pk=comment.pk).update(
-        body="",
-        body_html="",
-        author_email="",
-        author_url="",
-        author_avatar_url="",
-        user_agent="",
-        ip_address=None,
-        user=None,
-        is_removed=True,
-    )
 
 
 def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) -> Comment:

@@ -35,6 +35,10 @@ class Action(models.TextChoices):
     RESTORE = "restore", "Restore"
 
 
+# The name a comment keeps when its author is gone (an emptied comment, a deleted account's kept comments).
+ANONYMOUS_NAME = "Anonymous"
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self):
         """The one rule for what readers see: approved comments on public posts and published pages."""
@@ -206,6 +210,35 @@ class Comment(models.Model):
 
     def editable_until(self, window_minutes: int):
         return self.created_at + timedelta(minutes=window_minutes)
+
+    def empty(self) -> None:
+        """Delete the comment but keep its place in the thread, shown as "This comment was deleted.".
+
+        The one rule for a deleted comment that others replied to (a moderator deleting it, its author
+        deleting their account): its text and every personal detail go, its name becomes "Anonymous", and
+        the replies stay where they were.
+        """
+        self.body = self.body_html = ""
+        self.author_name = ANONYMOUS_NAME
+        self.author_email = self.author_url = self.author_avatar_url = self.user_agent = ""
+        self.ip_address = None
+        self.user = None
+        self.is_removed = True
+        self._rendered_body = ""
+        self.save(
+            update_fields=[
+                "body",
+                "body_html",
+                "author_name",
+                "author_email",
+                "author_url",
+                "author_avatar_url",
+                "user_agent",
+                "ip_address",
+                "user",
+                "is_removed",
+            ]
+        )
 
     # Moderation: each returns whether the status changed, so callers notify only on a real transition.
 
