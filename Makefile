@@ -17,14 +17,15 @@ WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve cluster test lint format install install-dev chromium node-tools admin-password migrate clean
+.PHONY: help run serve cluster test test-fast typecheck lint format install install-dev chromium node-tools admin-password migrate clean
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/"
 	@echo "make test     install test tools and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make cluster  two app servers, a worker, PostgreSQL, Redis and local S3 on this machine"
-	@echo "make lint     ruff check and format check"
-	@echo "make format   ruff fix and format"
+	@echo "make test-fast  everything but the browser tests (no Chromium needed)"
+	@echo "make lint     ruff, django-upgrade, djhtml and mypy, as pre-commit runs them"
+	@echo "make format   ruff fix and format, templates reindented"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mssite needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -89,13 +90,20 @@ node-tools: node_modules/.installed
 test: install-dev chromium node-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# For a newcomer on a laptop: the whole suite except the browser tests, so no Chromium and no npm tools.
+test-fast: install-dev
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+typecheck: install-dev
+	$(VENV)/bin/mypy
+
 lint: install-dev
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pre-commit run --all-files
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	git ls-files '*.html' | xargs $(VENV)/bin/djhtml
 
 admin-password: migrate
 	$(PY) manage.py ensure_demo_admin --reset-password --url http://$(HOST):$(PORT)/admin/

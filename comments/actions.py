@@ -5,8 +5,8 @@ Every change of status goes through here so that the emails owed when a comment 
 """
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ _METHODS = {
 }
 
 
-def can_moderate(user: AbstractBaseUser | None) -> bool:
+def can_moderate(user: Any) -> bool:
     return bool(user and user.is_active and (user.is_superuser or user.has_perm("comments.moderate_comment")))
 
 
@@ -61,14 +61,18 @@ def delete_permanently(*, comments: Iterable[Comment]) -> tuple[int, int]:
     return deleted, kept
 
 
-def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) -> Comment:
+def reply_as_moderator(*, parent: Comment, user: Any, body: str) -> Comment:
     """A moderator's reply from the admin: approved at once, and it approves the comment it answers.
 
     At the site's maximum depth the reply joins the parent's level instead, by the same rule as a reader's
     reply (threads.place_reply).
     """
     place = threads.place_reply(parent, max_depth=DiscussionSettings.load().max_depth)
-    attach_to = parent if place.parent_pk == parent.pk else Comment.objects.filter(pk=place.parent_pk).first()
+    attach_to: Comment | None = parent
+    if place.parent_pk is None:
+        attach_to = None
+    elif place.parent_pk != parent.pk:
+        attach_to = Comment.objects.filter(pk=place.parent_pk).first()
     with transaction.atomic():
         if parent.status != Comment.Status.APPROVED:
             apply_action(comments=[parent], action=Action.APPROVE)

@@ -32,12 +32,12 @@ LIVE_STATUSES = (Comment.Status.APPROVED, Comment.Status.PENDING)
 
 def status_counts(request: HttpRequest) -> dict[str, int]:
     """Comments per status plus "all" (approved + pending), one query, remembered for the request."""
-    counts = getattr(request, "_comment_status_counts", None)
+    counts: dict[str, int] | None = getattr(request, "_comment_status_counts", None)
     if counts is None:
         rows = Comment.objects.order_by().values_list("status").annotate(total=Count("pk"))
         counts = dict.fromkeys(Comment.Status.values, 0) | dict(rows)
         counts["all"] = sum(counts[status] for status in LIVE_STATUSES)
-        request._comment_status_counts = counts
+        setattr(request, "_comment_status_counts", counts)  # noqa: B010  (HttpRequest declares no such attribute)
     return counts
 
 
@@ -188,11 +188,11 @@ class CommentAdmin(admin.ModelAdmin):
         post = format_html(
             '{}<a href="{}">{}</a>', "Page: " if comment.page_id else "", _post_url(target), target.title
         )
-        if not comment.parent_id:
+        if comment.parent is None:
             return post
         parent = format_html(
             '<a href="{}">{}</a>',
-            reverse("admin:comments_comment_change", args=[comment.parent_id]),
+            reverse("admin:comments_comment_change", args=[comment.parent.pk]),
             comment.parent.author_name or "a deleted comment",
         )
         return format_html("{}<br>in reply to {}", post, parent)
@@ -206,9 +206,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="In reply to")
     def parent_link(self, comment: Comment):
-        if not comment.parent_id:
-            return "—"
         parent = comment.parent
+        if parent is None:
+            return "—"
         return format_html(
             '<a href="{}">{}</a>: {}',
             reverse("admin:comments_comment_change", args=[parent.pk]),
@@ -409,7 +409,7 @@ def comment_count_link(target, field: str) -> str:
     return format_html('<a href="{}" class="comment-count" title="{}">{}</a>', url, label, count)
 
 
-class CommentCountColumn:
+class CommentCountColumn(admin.ModelAdmin):
     """Mixin for a post or page ModelAdmin: a sortable "Comments" column, the approved count linking to them.
 
     Add "comment_count" to list_display; `discussion_field` is "post" or "page".

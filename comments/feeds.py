@@ -43,7 +43,7 @@ class _CommentFeed(Feed):
     item_guid_is_permalink = False
 
     def item_link(self, comment: Comment) -> str:
-        return absolute_url(comment.feed_url)
+        return absolute_url(getattr(comment, "feed_url", "") or comment.get_absolute_url())
 
     def item_guid(self, comment: Comment) -> str:
         return absolute_url(comment.get_absolute_url())

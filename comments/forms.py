@@ -130,7 +130,7 @@ class CommentForm(CommentBodyForm):
         return name
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("homepage"):
             raise forms.ValidationError(
                 "Your comment looked automated, so it was not posted. Please leave the hidden “homepage” field empty "

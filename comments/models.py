@@ -163,14 +163,15 @@ class Comment(models.Model):
 
     @property
     def target(self) -> "Post | Page":
-        """What the comment is under: its post, or its static page."""
-        return self.page if self.page_id else self.post
+        """What the comment is under: its post, or its static page (a database constraint says exactly one)."""
+        target = self.page if self.page_id else self.post
+        assert target is not None, "a comment belongs to a post or a page"
+        return target
 
     @target.setter
     def target(self, value: "Post | Page") -> None:
-        kind = discussion_kind(value)
-        self.post = value if kind == "post" else None
-        self.page = value if kind == "page" else None
+        self.post = value if isinstance(value, Post) else None
+        self.page = value if isinstance(value, Page) else None
 
     @property
     def target_id(self) -> tuple[str, int | None]:
@@ -186,7 +187,7 @@ class Comment(models.Model):
 
     def compute_thread_path(self, parent_path: str | None = None) -> str:
         """Parent's path plus this segment, so ORDER BY thread_path yields depth-first, oldest-first order."""
-        if parent_path is None and self.parent_id:
+        if parent_path is None and self.parent is not None:
             parent_path = self.parent.thread_path
         return threads.child_path(parent_path or "", self.thread_segment())
 

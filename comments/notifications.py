@@ -158,9 +158,10 @@ def comment_posted(comment: Comment, *, notify_comments: bool = False, notify_po
     that changed its visibility (an edit held again asks the moderators again; an edit that became
     visible is announced). An approved comment edited in place is not passed here, so not re-announced.
     """
-    comment = Comment.objects.select_related("post__author", "page__author", "user").filter(pk=comment.pk).first()
-    if comment is None:
+    fresh = Comment.objects.select_related("post__author", "page__author", "user").filter(pk=comment.pk).first()
+    if fresh is None:
         return
+    comment = fresh
     if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
         # A comment that went to spam or trash must not make us mail the address it typed.
         if notify_comments:

@@ -157,7 +157,8 @@ def load_discussion(
     if per_page:
         roots = roots[(page - 1) * per_page : page * per_page]
     reply_to = None
-    candidate = by_pk.get(parse_comment_id(reply_to_id))
+    wanted = parse_comment_id(reply_to_id)
+    candidate = by_pk.get(wanted) if wanted is not None else None
     if candidate is not None and candidate.can_reply:
         reply_to = candidate.comment
     count = sum(1 for c in comments if c.status == Comment.Status.APPROVED and not c.is_removed)

@@ -6,6 +6,7 @@ nothing else authorises them, so they carry exactly what they act on.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -52,9 +53,9 @@ def subscribe(
     if kind == Subscription.Kind.POSTS:
         post = None
     # `post` may be a static page: its thread has subscribers too.
-    where = {"post": None, "page": None, **target_lookup(post)}
+    where = {"post": None, "page": None, **(target_lookup(post) if post is not None else {})}
     verified = email_is_verified_for(user, email)
-    owner = user if user is not None and user.is_authenticated else None
+    owner: Any = user if user is not None and user.is_authenticated else None
     try:
         with transaction.atomic():
             subscription, _ = Subscription.objects.get_or_create(
@@ -97,7 +98,8 @@ class UnsubscribeTarget:
     page_id: int | None = None
 
     def subscriptions(self):
-        return Subscription.objects.filter(email=self.email, kind=self.kind, post_id=self.post_id, page_id=self.page_id)
+        where: dict[str, Any] = {"post_id": self.post_id, "page_id": self.page_id}
+        return Subscription.objects.filter(email=self.email, kind=self.kind, **where)
 
 
 def unsubscribe_target(token: str) -> UnsubscribeTarget:

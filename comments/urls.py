@@ -1,7 +1,7 @@
 from django.urls import path
 
 # Importing the posts URLconf registers its id, yyyy, dd and segment converters: comment pages share the permalink format.
-from posts.urls import FourDigitYearConverter, IdConverter, TwoDigitConverter  # noqa: F401
+from posts.urls import POST_PERMALINK, FourDigitYearConverter, IdConverter, TwoDigitConverter  # noqa: F401
 from posts.views import PostDetailView
 
 from . import email_links, feeds, views
@@ -16,13 +16,13 @@ urlpatterns = [
     path("comments/<id:pk>/delete/", views.delete_comment, name="delete"),
     # /YYYY/MM/DD/slug/comment-page-N/: the post page showing the Nth page of top-level comments.
     path(
-        "<yyyy:year>/<dd:month>/<dd:day>/<segment:slug>/comment-page-<int:comment_page>/",
+        f"{POST_PERMALINK}comment-page-<int:comment_page>/",
         PostDetailView.as_view(),
         name="post_page",
     ),
     # Feeds (RSS 2.0): all comments, and one post's comments next to its WordPress permalink.
     path("comments/feed/", feeds.LatestCommentsFeed(), name="feed"),
-    path("<yyyy:year>/<dd:month>/<dd:day>/<segment:slug>/feed/", feeds.PostCommentsFeed(), name="post_feed"),
+    path(f"{POST_PERMALINK}feed/", feeds.PostCommentsFeed(), name="post_feed"),
     # Links in emails: a GET shows a page with one button, the button POSTs.
     path("comments/subscription/confirm/<str:token>/", email_links.confirm_subscription, name="confirm_subscription"),
     path("comments/unsubscribe/<str:token>/", email_links.unsubscribe, name="unsubscribe"),

@@ -205,6 +205,7 @@ def follow(request):
         return render(request, "comments/subscription/follow.html", {"form": form}, status=status)
     email = form.cleaned_data["follow_email"]
     wish = subscriptions.subscribe(email=email, kind=Subscription.Kind.POSTS)
+    assert wish is not None  # the form requires an address
     if wish.needs_confirmation and cache.add(
         f"comments:follow:{subscriptions.normalize_email(email)}", True, FOLLOW_CONFIRMATION_INTERVAL
     ):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from posts import rendering
+from posts.rendering import BodyFormat
 from posts.sidebar import forget_footer_links
 
 # Primary keys (and WordPress ids kept as legacy_id) are signed 64-bit: a larger number names nothing.
@@ -68,11 +69,6 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("posts:tag", kwargs={"slug": self.slug})
-
-
-class BodyFormat(models.TextChoices):
-    MARKDOWN = "markdown", "Markdown"
-    HTML = "html", "HTML (imported from WordPress)"
 
 
 class PostQuerySet(models.QuerySet):
@@ -155,7 +151,7 @@ class Post(models.Model):
     slug = models.SlugField(max_length=200, allow_unicode=True, help_text="The last part of the post's address.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
     body = models.TextField(blank=True, help_text=rendering.FIGURE_SYNTAX_HELP)
-    body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
+    body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(blank=True, editable=False)
     excerpt = models.TextField(blank=True, help_text="Optional summary; otherwise the text before <!--more-->.")
     excerpt_html = models.TextField(blank=True, editable=False)
@@ -272,7 +268,7 @@ class Page(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     path = models.CharField(max_length=1000, unique=True, editable=False)
     body = models.TextField(blank=True, help_text=rendering.FIGURE_SYNTAX_HELP)
-    body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
+    body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(blank=True, editable=False)
     order = models.IntegerField(default=0, help_text="Lower numbers come first in the navigation.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -74,6 +74,10 @@ register_converter(TreeConverter, "tree")
 
 app_name = "posts"
 
+# A post's address, as on WordPress: /YYYY/MM/DD/slug/. Comment pages and a post's comment feed hang below it
+# (comments/urls.py), so this is the one place that says what a post URL is.
+POST_PERMALINK = "<yyyy:year>/<dd:month>/<dd:day>/<segment:slug>/"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("page/<int:page>/", views.home, name="home"),
@@ -90,7 +94,7 @@ urlpatterns = [
     path("tag/<segment:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<segment:username>/page/<int:page>/", views.AuthorView.as_view(), name="author"),
     path("author/<segment:username>/", views.AuthorView.as_view(), name="author"),
-    path("<yyyy:year>/<dd:month>/<dd:day>/<segment:slug>/", views.PostDetailView.as_view(), name="detail"),
+    path(POST_PERMALINK, views.PostDetailView.as_view(), name="detail"),
     path("<yyyy:year>/<dd:month>/<dd:day>/page/<int:page>/", views.DayArchiveView.as_view(), name="day"),
     path("<yyyy:year>/<dd:month>/<dd:day>/", views.DayArchiveView.as_view(), name="day"),
     path("<yyyy:year>/<dd:month>/page/<int:page>/", views.MonthArchiveView.as_view(), name="month"),

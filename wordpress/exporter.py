@@ -73,7 +73,8 @@ def wordpress_body(body: str, body_format: str, body_html: str, *, base_url: str
         return absolute_urls(body, base_url)
     before, has_more = split_more(body)
     if has_more:
-        after = body[MORE_MARKER.search(body).end() :]
+        marker = MORE_MARKER.search(body)
+        after = body[marker.end() :] if marker else ""
         html = render_body(before, body_format) + "\n<!--more-->\n" + render_body(after, body_format)
     else:
         html = body_html
@@ -192,7 +193,7 @@ class WxrExporter:
                 "<wp:category>"
                 f"<wp:term_id>{self._term_id(category)}</wp:term_id>"
                 f"<wp:category_nicename>{cdata(category.slug)}</wp:category_nicename>"
-                f"<wp:category_parent>{cdata(category.parent.slug if category.parent_id else '')}</wp:category_parent>"
+                f"<wp:category_parent>{cdata(category.parent.slug if category.parent else '')}</wp:category_parent>"
                 f"<wp:cat_name>{cdata(category.name)}</wp:cat_name>"
                 f"<wp:category_description>{cdata(category.description)}</wp:category_description>"
                 "</wp:category>\n"

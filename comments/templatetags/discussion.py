@@ -30,7 +30,7 @@ def _comment_page(request) -> int | None:
 def comment_form_for(target: Post | Page, request, *, reply_to: Comment | None = None) -> CommentForm:
     """A fresh form for this reader: name, email and website from their cookies when they chose to be remembered."""
     user = getattr(request, "user", None)
-    initial = {"parent": reply_to.pk if reply_to else None}
+    initial: dict[str, object] = {"parent": reply_to.pk if reply_to else None}
     cookies = getattr(request, "COOKIES", {})
     for field, cookie in COMMENTER_COOKIES.items():
         if cookies.get(cookie):
@@ -97,7 +97,7 @@ def annotate_comment_counts(posts: Iterable[Post]) -> list[Post]:
             .values_list("post", "n")
         )
         for post in missing:
-            post.approved_comment_count = counts.get(post.pk, 0)
+            post.approved_comment_count = counts.get(post.pk, 0)  # type: ignore[attr-defined]  # an annotation
     return posts
 
 
@@ -109,7 +109,7 @@ def with_comment_counts(posts):
 
 def _posts_in_context(context) -> list[Post]:
     """Every post in the lists the page is already showing (never triggers a query of its own)."""
-    found = []
+    found: list[Post] = []
     for value in context.flatten().values():
         if isinstance(value, ListPage):
             value = value.object_list
@@ -134,7 +134,9 @@ def comments_link(context, post):
         if post.pk not in counts:
             batch = {p.pk: p for p in _posts_in_context(context) if p.pk not in counts}
             batch[post.pk] = post
-            counts.update((p.pk, p.approved_comment_count) for p in annotate_comment_counts(batch.values()))
+            counts.update(
+                (p.pk, getattr(p, "approved_comment_count", 0)) for p in annotate_comment_counts(batch.values())
+            )
         count = counts[post.pk]
     # Comments link to their thread even once closed (as on WordPress); no comments invites one only while open.
     links = bool(count) or (post.comments_open and _discussion_settings(context).comments_open_for(post))

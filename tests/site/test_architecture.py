@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 OUR_APPS = ("posts", "comments", "accounts", "wordpress")
@@ -101,3 +102,81 @@ def test_only_allauths_public_api_is_used():
     ]
 
     assert private == []
+
+
+# Which of our apps each app may import: posts ← comments ← accounts, and wordpress over them all.
+MAY_IMPORT = {
+    "posts": set(),
+    "comments": {"posts"},
+    "accounts": {"posts", "comments"},
+    "wordpress": {"posts", "comments", "accounts"},
+}
+
+
+def _modules(app: str) -> dict[str, Path]:
+    found = {}
+    for path in Path(settings.BASE_DIR / app).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        name = ".".join(path.relative_to(settings.BASE_DIR).with_suffix("").parts).removesuffix(".__init__")
+        found[name] = path
+    return found
+
+
+def _import_graph(app: str) -> dict[str, set[str]]:
+    """Module → the modules of the same app it imports, at the top or inside a function (both make a cycle)."""
+    modules = _modules(app)
+    return {
+        name: {target for target, _ in _imports(path) if target in modules and target != name}
+        for name, path in modules.items()
+    }
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    cycles, state = [], {}
+
+    def visit(module: str, trail: list[str]) -> None:
+        state[module] = "open"
+        for target in sorted(graph[module]):
+            if state.get(target) == "open":
+                cycles.append([*trail[trail.index(target) :], target])
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    return cycles
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c", "a"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+@pytest.mark.parametrize("app", OUR_APPS)
+def test_no_import_cycle_inside_an_app(app):
+    assert _cycles(_import_graph(app)) == []
+
+
+@pytest.mark.parametrize("app", OUR_APPS)
+def test_dependencies_point_one_way_and_no_app_imports_the_project(app):
+    wrong = [
+        f"{path.relative_to(settings.BASE_DIR)}:{line} imports {name}"
+        for path in _modules(app).values()
+        for name, line in _imports(path)
+        if name.split(".")[0] in {"mssite", *MAY_IMPORT} - {app, *MAY_IMPORT[app]}
+    ]
+
+    assert wrong == []
+
+
+def test_the_comments_app_knows_nothing_of_social_login():
+    """allauth reaches comments only through the adapter accounts gives it (COMMENTS_ADAPTER)."""
+    assert [
+        f"{path.relative_to(settings.BASE_DIR)}:{line}"
+        for path in _modules("comments").values()
+        for name, line in _imports(path)
+        if name.split(".")[0] == "allauth"
+    ] == []
