@@ -11,13 +11,13 @@ PYTEST_ARGS ?=
 # choose RQ (mssite/settings/base.py).
 TASKS_WORKER_BACKEND := $(or $(TASKS_BACKEND),$(if $(REDIS_URL),rq,database))
 ifeq ($(TASKS_WORKER_BACKEND),rq)
-WORKER ?= rqworker --with-scheduler $(or $(TASKS_QUEUE),default)
+WORKER ?= rqworker --with-scheduler --job-class django_tasks_rq.Job $(or $(TASKS_QUEUE),default)
 else
 WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),default)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve cluster test test-fast typecheck lint format install install-dev chromium node-tools admin-password migrate clean
+.PHONY: help run serve cluster test test-fast typecheck lint format install install-dev chromium nginx node-tools admin-password migrate clean bench
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/"
@@ -26,6 +26,7 @@ help:
 	@echo "make test-fast  everything but the browser tests (no Chromium needed)"
 	@echo "make lint     ruff, django-upgrade, djhtml and mypy, as pre-commit runs them"
 	@echo "make format   ruff fix and format, templates reindented"
+	@echo "make bench    load-test a production-mode site on PostgreSQL (REDIS_URL=redis://... to use Redis)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mssite needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -87,7 +88,20 @@ node_modules/.installed: package.json package-lock.json
 
 node-tools: node_modules/.installed
 
-test: install-dev chromium node-tools
+# The deployment tests run `nginx -t` on docs/deploy/mssite.nginx.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's nginx for the deployment tests…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		else \
+			echo "The deployment tests need nginx (they run nginx -t on docs/deploy/mssite.nginx)."; \
+			echo "Install it with: sudo apt-get install nginx"; \
+			exit 1; \
+		fi; \
+	fi
+
+test: install-dev chromium node-tools nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # For a newcomer on a laptop: the whole suite except the browser tests, so no Chromium and no npm tools.
@@ -104,6 +118,10 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 	git ls-files '*.html' | xargs $(VENV)/bin/djhtml
+
+# Not part of `make test` or CI: numbers, not timed tests (see docs/performance.md).
+bench: install-dev
+	$(PY) -m bench.run
 
 admin-password: migrate
 	$(PY) manage.py ensure_demo_admin --reset-password --url http://$(HOST):$(PORT)/admin/

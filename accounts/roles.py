@@ -29,6 +29,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...] | str] = {
         "posts.view_category",
         "posts.add_tag",
         "posts.view_tag",
+        # The discussion under their own posts (posts' authors only: see comments.admin.CommentAdmin).
+        "comments.view_comment",
+        "comments.change_comment",
     ),
     EDITOR: (
         "posts.add_post",

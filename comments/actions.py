@@ -5,12 +5,15 @@ Every change of status goes through here so that the emails owed when a comment 
 """
 
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications, threads
+from . import links, tasks, threads
 from .models import Action, Comment, DiscussionSettings
 
 # Action -> the Comment method that performs it (each returns whether the status changed).
@@ -25,7 +28,21 @@ _METHODS = {
 
 
 def can_moderate(user: Any) -> bool:
+    """May this person moderate every discussion (editors, administrators)?"""
     return bool(user and user.is_active and (user.is_superuser or user.has_perm("comments.moderate_comment")))
+
+
+def can_moderate_comment(user: AbstractBaseUser | None, comment: Comment) -> bool:
+    """Moderators moderate every comment; a post's author those under their own post, if the settings allow."""
+    if can_moderate(user):
+        return True
+    return bool(
+        user
+        and user.is_active
+        and comment.post_id
+        and comment.post.author_id == user.pk
+        and DiscussionSettings.load().authors_moderate_own_posts
+    )
 
 
 def apply_action(*, comments: Iterable[Comment], action: str) -> list[Comment]:
@@ -38,8 +55,46 @@ def apply_action(*, comments: Iterable[Comment], action: str) -> list[Comment]:
         changed = [comment for comment in comments if perform(comment)]
         approved_ids = [comment.pk for comment in changed if comment.status == Comment.Status.APPROVED]
         if approved_ids:
-            transaction.on_commit(lambda: notifications.comments_approved(approved_ids))
+            tasks.enqueue_on_commit(tasks.comments_approved, approved_ids)
     return changed
+
+
+# What a comment's status becomes by each action a moderation email offers.
+_EMAIL_LINK_RESULTS = {
+    Action.APPROVE: Comment.Status.APPROVED,
+    Action.SPAM: Comment.Status.SPAM,
+    Action.TRASH: Comment.Status.TRASH,
+}
+
+
+class LinkOutcome(StrEnum):
+    DONE = "done"
+    ALREADY = "already"  # the comment is already where the link would put it
+    MODERATED_SINCE = "moderated-since"  # someone moved it elsewhere after the email was sent
+    USED = "used"  # this very link acted before
+
+
+def email_link_state(*, comment: Comment, link: links.ModerationLink) -> LinkOutcome | None:
+    """Why a moderation link can no longer act on `comment`, or None while it may."""
+    if comment.status == link.sent_status:
+        return None
+    if comment.status == _EMAIL_LINK_RESULTS[link.action]:
+        return LinkOutcome.ALREADY
+    return LinkOutcome.MODERATED_SINCE
+
+
+def apply_email_link(*, link: links.ModerationLink) -> LinkOutcome:
+    """One-click moderation from an email: acts only while the comment is still in the status the email was
+    sent for, and only once per link (a stale Approve must never undo a moderator's later Trash)."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=link.comment_id)
+        if stale := email_link_state(comment=comment, link=link):
+            return stale
+        # Remembered in the shared cache for as long as the link is valid; `add` is atomic.
+        if not cache.add(f"comments:used-link:{link.digest}", True, timeout=int(links.LINK_MAX_AGE.total_seconds())):
+            return LinkOutcome.USED
+        apply_action(comments=[comment], action=link.action)
+    return LinkOutcome.DONE
 
 
 def delete_permanently(*, comments: Iterable[Comment]) -> tuple[int, int]:
@@ -88,5 +143,5 @@ def reply_as_moderator(*, parent: Comment, user: Any, body: str) -> Comment:
             created_at=timezone.now(),
         )
         reply.save()
-        transaction.on_commit(lambda: notifications.comment_posted(reply))
+        tasks.enqueue_on_commit(tasks.comment_posted, reply.pk)
     return reply

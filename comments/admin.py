@@ -9,18 +9,19 @@ import logging
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.defaultfilters import truncatewords
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import actions, links, notifications
-from .forms import DiscussionSettingsForm
-from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription
+from . import actions, links, tasks
+from .forms import CommentAdminForm, DiscussionSettingsForm
+from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, UndeliveredEmail
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +31,15 @@ POST_LOOKUPS = ("post__id__exact", "page__id__exact")
 LIVE_STATUSES = (Comment.Status.APPROVED, Comment.Status.PENDING)
 
 
-def status_counts(request: HttpRequest) -> dict[str, int]:
-    """Comments per status plus "all" (approved + pending), one query, remembered for the request."""
+def status_counts(request: HttpRequest, queryset=None) -> dict[str, int]:
+    """Comments per status plus "all" (approved + pending), one query, remembered for the request.
+
+    ``queryset`` is what this person may see (an author: the comments under their own posts).
+    """
     counts: dict[str, int] | None = getattr(request, "_comment_status_counts", None)
     if counts is None:
-        rows = Comment.objects.order_by().values_list("status").annotate(total=Count("pk"))
+        queryset = Comment.objects.all() if queryset is None else queryset
+        rows = queryset.order_by().values_list("status").annotate(total=Count("pk"))
         counts = dict.fromkeys(Comment.Status.values, 0) | dict(rows)
         counts["all"] = sum(counts[status] for status in LIVE_STATUSES)
         setattr(request, "_comment_status_counts", counts)  # noqa: B010  (HttpRequest declares no such attribute)
@@ -49,15 +54,17 @@ class StatusFilter(admin.SimpleListFilter):
 
     def __init__(self, request, params, model, model_admin):
         self.request = request
+        self.model_admin = model_admin
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        counts = status_counts(request)
+        counts = status_counts(request, model_admin.get_queryset(request))
         return [(status, f"{label} ({counts[status]})") for status, label in _TAB_ORDER]
 
     def choices(self, changelist):
         choices = list(super().choices(changelist))
-        choices[0]["display"] = f"All ({status_counts(self.request)['all']})"
+        counts = status_counts(self.request, self.model_admin.get_queryset(self.request))
+        choices[0]["display"] = f"All ({counts['all']})"
         return choices
 
     def queryset(self, request, queryset):
@@ -107,10 +114,41 @@ def _bulk(action: actions.Action, done: str):
     return admin.action(description=action.label, permissions=["moderate"])(run)
 
 
+# What each row offers, by status: (action, button label). Reply is offered on live comments.
+ROW_ACTIONS = {
+    Comment.Status.PENDING: [
+        (actions.Action.APPROVE, "Approve"),
+        (actions.Action.SPAM, "Spam"),
+        (actions.Action.TRASH, "Trash"),
+    ],
+    Comment.Status.APPROVED: [
+        (actions.Action.UNAPPROVE, "Unapprove"),
+        (actions.Action.SPAM, "Spam"),
+        (actions.Action.TRASH, "Trash"),
+    ],
+    Comment.Status.SPAM: [(actions.Action.NOT_SPAM, "Not spam"), (actions.Action.TRASH, "Trash")],
+    Comment.Status.TRASH: [(actions.Action.RESTORE, "Restore"), (actions.Action.SPAM, "Spam")],
+}
+ROW_ACTION_DONE = {
+    actions.Action.APPROVE: "approved",
+    actions.Action.UNAPPROVE: "unapproved: it waits for moderation again",
+    actions.Action.SPAM: "marked as spam",
+    actions.Action.NOT_SPAM: "taken out of spam",
+    actions.Action.TRASH: "moved to the trash",
+    actions.Action.RESTORE: "restored from the trash",
+}
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    """The moderation list: editors see every discussion; an author sees (and, if the discussion settings
+    allow, moderates) the comments under their own posts. Each row has its own Approve / Spam / Trash /
+    Reply buttons (POST forms outside the list's form, so they work without JavaScript)."""
+
+    form = CommentAdminForm
+    change_list_template = "admin/comments/comment/change_list.html"
     list_display = ["author_column", "comment_column", "in_response_to", "status", "created_at"]
-    list_display_links = ["comment_column"]
+    list_display_links = None
     list_filter = [StatusFilter, DiscussionFilter, "type"]
     list_select_related = ["post", "page", "parent"]
     search_fields = ["author_name", "author_email", "body", "ip_address", "post__title", "page__title"]
@@ -150,8 +188,35 @@ class CommentAdmin(admin.ModelAdmin):
         # The "Comments" column of the post list links here, filtered to one post.
         return lookup in POST_LOOKUPS or super().lookup_allowed(lookup, value, request)
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not actions.can_moderate(request.user):
+            # An author reaches only the discussion under their own posts: the list, the tabs' counts,
+            # every comment's page, its actions and replies all look comments up through here.
+            queryset = queryset.filter(post__author=request.user)
+        return queryset
+
     def has_moderate_permission(self, request):
-        return actions.can_moderate(request.user)
+        if actions.can_moderate(request.user):
+            return True
+        return request.user.has_perm("comments.change_comment") and DiscussionSettings.load().authors_moderate_own_posts
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or actions.can_moderate(request.user):
+            return allowed
+        # Authors change (approve, edit) comments under their own posts only if the settings allow.
+        if obj is None:
+            return self.has_moderate_permission(request)
+        return actions.can_moderate_comment(request.user, obj)
+
+    def can_reply(self, request, comment: Comment) -> bool:
+        """Moderators answer anything; a post's author answers the live discussion under their own post."""
+        if comment.is_removed:
+            return False
+        if actions.can_moderate(request.user):
+            return True
+        return bool(comment.post_id and comment.post.author_id == request.user.pk)
 
     def has_add_permission(self, request):
         # Comments come from readers; moderators answer with "Reply" on a comment's page.
@@ -181,6 +246,60 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.is_removed:
             return "This comment was deleted."
         return truncatewords(strip_tags(comment.body_html or comment.body), 30) or "(empty)"
+
+    def get_list_display(self, request):
+        """The comment column with its row actions; they depend on who is looking, so the request is bound here."""
+
+        @admin.display(description="Comment")
+        def comment_with_actions(comment: Comment):
+            return format_html(
+                '<div class="comment-text">{}</div>{}', self.comment_column(comment), self.row_actions(request, comment)
+            )
+
+        return [
+            comment_with_actions if name == "comment_column" else name for name in super().get_list_display(request)
+        ]
+
+    def row_actions(self, request, comment: Comment) -> str:
+        """Buttons under the comment: Edit (or View), the moderation actions its status allows, and Reply.
+
+        They submit the row's own forms (rendered after the list, outside its form) with ``form="…"``.
+        """
+        change_url = reverse("admin:comments_comment_change", args=[comment.pk])
+        moderate = not comment.is_removed and actions.can_moderate_comment(request.user, comment)
+        edit_label = "Edit" if self.has_change_permission(request, comment) else "View"
+        buttons = [format_html('<a href="{}" class="row-action-link">{}</a>', change_url, edit_label)]
+        if moderate:
+            buttons += [
+                format_html(
+                    '<button type="submit" form="row-actions-{}" name="do" value="{}" class="button row-action '
+                    'row-action-{}">{}<span class="visually-hidden"> the comment by {}</span></button>',
+                    comment.pk,
+                    action.value,
+                    action.value,
+                    label,
+                    comment.author_name,
+                )
+                for action, label in ROW_ACTIONS[comment.status]
+            ]
+        reply = ""
+        if comment.status in LIVE_STATUSES and self.can_reply(request, comment):
+            approves = comment.status != Comment.Status.APPROVED
+            if approves and not moderate:
+                reply = format_html('<p class="row-reply-note">{}</p>', "Answer it once it is approved.")
+            else:
+                reply = format_html(
+                    '<details class="row-reply"><summary class="button">Reply</summary>'
+                    '<label for="row-reply-body-{0}">Reply to {1}</label>'
+                    '<textarea id="row-reply-body-{0}" name="body" form="row-reply-{0}" rows="4" required></textarea>'
+                    '<button type="submit" form="row-reply-{0}" class="button default">{2}</button></details>',
+                    comment.pk,
+                    comment.author_name or "this comment",
+                    "Approve and reply" if approves else "Send reply",
+                )
+        return format_html(
+            '<div class="row-actions">{}</div>{}', format_html_join(" ", "{}", ((button,) for button in buttons)), reply
+        )
 
     @admin.display(description="In response to", ordering="post__title")
     def in_response_to(self, comment: Comment):
@@ -218,7 +337,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         current = request.GET.get(STATUS_PARAMETER, "")
-        counts = status_counts(request)
+        counts = status_counts(request, self.get_queryset(request))
         tabs = [{"value": "", "label": "All", "count": counts["all"], "current": current not in Comment.Status.values}]
         tabs += [
             {"value": status, "label": label, "count": counts[status], "current": current == status}
@@ -234,7 +353,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = dict(extra_context or {})
-        if self.has_moderate_permission(request):
+        comment = self.get_object(request, object_id)
+        answerable = comment is not None and self.can_reply(request, comment)
+        if answerable and (
+            comment.status == Comment.Status.APPROVED or actions.can_moderate_comment(request.user, comment)
+        ):
             context["reply_url"] = reverse("admin:comments_comment_reply", args=[object_id])
         return super().change_view(request, object_id, form_url, context)
 
@@ -242,21 +365,59 @@ class CommentAdmin(admin.ModelAdmin):
         was_approved = change and Comment.objects.filter(pk=obj.pk, status=Comment.Status.APPROVED).exists()
         super().save_model(request, obj, form, change)
         if obj.status == Comment.Status.APPROVED and not was_approved:
-            transaction.on_commit(lambda: notifications.comments_approved([obj.pk]))
+            tasks.enqueue_on_commit(tasks.comments_approved, [obj.pk])
 
     def get_urls(self):
         reply = self.admin_site.admin_view(self.reply_view)
-        return [path("<path:object_id>/reply/", reply, name="comments_comment_reply"), *super().get_urls()]
+        row_action = self.admin_site.admin_view(self.row_action_view)
+        return [
+            path("<path:object_id>/reply/", reply, name="comments_comment_reply"),
+            path("<path:object_id>/moderate/", row_action, name="comments_comment_row_action"),
+            *super().get_urls(),
+        ]
 
-    def reply_view(self, request, object_id):
-        """Post an approved reply as the signed-in moderator, below the comment being viewed."""
+    def _back_to_list(self, request) -> HttpResponseRedirect:
+        """Back to the list as it was (its tab, search and page), never to another site."""
+        changelist = reverse("admin:comments_comment_changelist")
+        target = request.POST.get("next", "")
+        if not (
+            target.startswith(changelist)
+            and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+        ):
+            target = changelist
+        return HttpResponseRedirect(target)
+
+    def row_action_view(self, request, object_id):
+        """One row's Approve / Unapprove / Spam / Not spam / Trash / Restore button (a POST, with the CSRF token)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not self.has_moderate_permission(request):
+        comment = self.get_object(request, object_id)  # only comments this person may see
+        if comment is None:
+            raise Http404("No such comment.")
+        if not actions.can_moderate_comment(request.user, comment):
             raise PermissionDenied
+        try:
+            action = actions.Action(request.POST.get("do", ""))
+        except ValueError:
+            messages.error(request, "Choose Approve, Spam or Trash.")
+            return self._back_to_list(request)
+        changed = actions.apply_action(comments=[comment], action=action)
+        who = comment.author_name or "a deleted comment"
+        if changed:
+            messages.success(request, f"The comment by {who} was {ROW_ACTION_DONE[action]}.")
+        else:
+            messages.info(request, f"The comment by {who} was already {ROW_ACTION_DONE[action].split(':')[0]}.")
+        return self._back_to_list(request)
+
+    def reply_view(self, request, object_id):
+        """Post an approved reply as the signed-in moderator or post author, below the comment answered."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         parent = self.get_object(request, object_id)  # None for an unknown or malformed id, never a 500
         if parent is None:
             raise Http404("No such comment.")
+        if not self.can_reply(request, parent) and not parent.is_removed:
+            raise PermissionDenied
         change_url = reverse("admin:comments_comment_change", args=[parent.pk])
         body = request.POST.get("body", "").strip()
         if not body:
@@ -264,6 +425,9 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(f"{change_url}#reply")
         if parent.is_removed:
             messages.error(request, "This comment was deleted; reply to another one.")
+            return HttpResponseRedirect(change_url)
+        if parent.status != Comment.Status.APPROVED and not actions.can_moderate_comment(request.user, parent):
+            messages.error(request, "This comment waits for moderation: answer it once an editor approves it.")
             return HttpResponseRedirect(change_url)
         was_pending = parent.status != Comment.Status.APPROVED
         reply = actions.reply_as_moderator(parent=parent, user=request.user, body=body)
@@ -273,7 +437,7 @@ class CommentAdmin(admin.ModelAdmin):
         messages.success(
             request, format_html('{}. <a href="{}">View it on the site</a>.', text, links.comment_url(reply))
         )
-        return redirect("admin:comments_comment_changelist")
+        return self._back_to_list(request)
 
     # Deleting keeps threads whole --------------------------------------------------------------
 
@@ -342,6 +506,7 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             },
         ),
         ("Email", {"fields": ["notify_moderators", "notify_post_author"]}),
+        ("Authors", {"fields": ["authors_moderate_own_posts"]}),
     ]
 
     def has_add_permission(self, request):
@@ -366,6 +531,28 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["email", "post__title", "page__title"]
     raw_id_fields = ["post", "page", "user"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(UndeliveredEmail)
+class UndeliveredEmailAdmin(admin.ModelAdmin):
+    """Messages the mail server kept refusing after every retry: read them, fix the server, send them again."""
+
+    list_display = ["failed_at", "to", "subject", "attempts", "error"]
+    search_fields = ["to", "subject"]
+    readonly_fields = ["to", "subject", "body", "html", "headers", "attempts", "error", "failed_at"]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send again", permissions=["change"])
+    def send_again(self, request, queryset):
+        emails = list(queryset)
+        for email in emails:
+            message = {"to": email.to, "subject": email.subject, "body": email.body, "html": email.html}
+            tasks.enqueue_on_commit(tasks.send_email, {**message, "headers": email.headers})
+        queryset.delete()
+        self.message_user(request, f"{len(emails)} email{'s' if len(emails) != 1 else ''} queued again.")
 
 
 @admin.register(PostAnnouncement)

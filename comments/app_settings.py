@@ -39,11 +39,6 @@ class AppSettings:
         """Dotted paths of spam checkers (callables, or classes with an Akismet-style ``check``); none by default."""
         return list(self._setting("SPAM_CHECKERS", ()))
 
-    @property
-    def EMAIL_IN_BACKGROUND(self) -> bool:
-        """Deliver notification emails on a background thread, so a slow mail server never holds up a reader."""
-        return bool(self._setting("EMAIL_IN_BACKGROUND", False))
-
 
 _app_settings = AppSettings("COMMENTS_")
 

@@ -6,6 +6,11 @@ class CommentsConfig(AppConfig):
     name = "comments"
 
     def ready(self):
+        from posts import pagecache
+
+        # Comments and discussion settings show on public pages; subscriptions and announcement records do not.
+        pagecache.watch_app(self.label, ignore={"Subscription", "PostAnnouncement"})
+
         from posts.signals import demo_content_loaded
 
         from .demo import add_demo_discussion

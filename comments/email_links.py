@@ -103,12 +103,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def moderation_link(request: HttpRequest, token: str) -> HttpResponse:
-    """One-click moderation from an email: GET shows the comment and one button; POST acts."""
+    """One-click moderation from an email: GET shows the comment and one button; POST acts, once, and only
+    while the comment is still in the status the email was sent for."""
     try:
-        comment_id, action, moderator_id = links.read_link_token(token)
+        link = links.read_link_token(token)
     except signing.BadSignature as error:
         return _bad_link(request, error, what="moderation")
-    moderator = get_user_model().objects.filter(pk=moderator_id).first()
+    moderator = get_user_model().objects.filter(pk=link.moderator_id).first()
     if not actions.can_moderate(moderator):
         return _result(
             request,
@@ -116,7 +117,7 @@ def moderation_link(request: HttpRequest, token: str) -> HttpResponse:
             message="The account this link was sent to may no longer moderate comments.",
             status=403,
         )
-    comment = Comment.objects.select_related("post", "page", "parent").filter(pk=comment_id).first()
+    comment = Comment.objects.select_related("post", "page", "parent").filter(pk=link.comment_id).first()
     if comment is None or comment.is_removed:
         return _result(
             request,
@@ -126,19 +127,30 @@ def moderation_link(request: HttpRequest, token: str) -> HttpResponse:
         )
     admin_url = reverse("admin:comments_comment_change", args=[comment.pk])
     if request.method == "POST":
-        changed = actions.apply_action(comments=[comment], action=action)
-        return _result(
+        outcome = actions.apply_email_link(link=link)
+        comment.refresh_from_db()
+    else:
+        outcome = actions.email_link_state(comment=comment, link=link)
+    if outcome is None:
+        return render(
             request,
-            title="Done" if changed else "Nothing to do",
-            message=_DONE[action] if changed else _ALREADY[action],
-            comment=comment,
-            admin_url=admin_url,
+            "comments/subscription/moderate.html",
+            {"comment": comment, "action": link.action, "action_label": link.action.label, "admin_url": admin_url},
         )
-    return render(
-        request,
-        "comments/subscription/moderate.html",
-        {"comment": comment, "action": action, "action_label": action.label, "admin_url": admin_url},
-    )
+    if outcome == actions.LinkOutcome.DONE:
+        title, message, status = "Done", _DONE[link.action], 200
+    elif outcome == actions.LinkOutcome.ALREADY:
+        title, message, status = "Nothing to do", _ALREADY[link.action], 200
+    elif outcome == actions.LinkOutcome.USED:
+        title, status = "Link already used", 409
+        message = "This link has been used already: each link in a moderation email works once."
+    else:
+        title, status = "Moderated since", 409
+        message = (
+            f"This comment was moderated after the email was sent (it is now: {comment.get_status_display()}), "
+            "so this link no longer acts. Open it in the admin to change it."
+        )
+    return _result(request, title=title, message=message, status=status, comment=comment, admin_url=admin_url)
 
 
 def _describe(subscription: Subscription) -> str:

@@ -15,6 +15,7 @@ from django.utils.html import escape, linebreaks
 
 from posts.feeds import XmlSafeFeed
 from posts.models import Post
+from posts.pagecache import public_page
 
 from .links import absolute_url, comment_urls
 from .models import Comment
@@ -26,6 +27,7 @@ class XmlSafeRssFeed(XmlSafeFeed, Rss201rev2Feed):
     """RSS 2.0 that leaves out characters XML cannot carry (a vertical tab pasted into a title)."""
 
 
+@public_page
 class _CommentFeed(Feed):
     feed_type = XmlSafeRssFeed
 

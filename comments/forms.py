@@ -6,15 +6,17 @@ signed timestamp that refuses forms sent back faster than a person types or olde
 failures keep everything the reader typed.
 """
 
+import re
 import time
 
 from django import forms
 from django.core import signing
+from django.core.validators import validate_email
 
 from posts.models import LARGEST_ID, Page, Post
 
 from . import app_settings, threads
-from .models import DiscussionSettings, discussion_kind
+from .models import Comment, DiscussionSettings, discussion_kind
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525  # WordPress's limit for comment_content
@@ -32,6 +34,20 @@ def parse_comment_id(raw) -> int | None:
 def issue_timestamp(target: Post | Page) -> str:
     """A signed "this form was shown for this post (or page) at this time" token."""
     return signing.dumps({discussion_kind(target): target.pk, "at": time.time()}, salt=TIMESTAMP_SALT)
+
+
+# C0 and C1 control characters (ESC starts a terminal escape code, which a moderator's terminal or log viewer
+# would obey) and the invisible marks that reorder text; nobody's name needs any of them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def validate_name(value: str) -> None:
+    """Refuse a commenter name with control characters, with a message that says what to do."""
+    if CONTROL_CHARACTERS.search(value):
+        raise forms.ValidationError(
+            "Your name contains invisible control characters (perhaps pasted from elsewhere). Please type it again.",
+            code="control_characters",
+        )
 
 
 class CommentBodyForm(forms.Form):
@@ -127,6 +143,7 @@ class CommentForm(CommentBodyForm):
         name = self.cleaned_data["name"].strip()
         if not name:
             raise forms.ValidationError("Please enter your name.")
+        validate_name(name)
         return name
 
     def clean(self):
@@ -193,4 +210,35 @@ class DiscussionSettingsForm(forms.ModelForm):
             "disallowed_keys",
             "notify_moderators",
             "notify_post_author",
+            "authors_moderate_own_posts",
         ]
+
+
+class CommentAdminForm(forms.ModelForm):
+    """The admin's comment form: names checked as on the site; an email address kept as imported.
+
+    Comments imported from WordPress may carry an address Django's validator refuses (``bob@localhost``,
+    ``n/a``); the moderator must still be able to approve or correct the comment, so an unchanged address is
+    accepted as it is and only a new one is checked.
+    """
+
+    author_email = forms.CharField(label="Email", required=False, max_length=254, help_text="Never shown publicly.")
+
+    class Meta:
+        model = Comment
+        fields = ["author_name", "author_email"]  # the admin adds the rest of its fieldsets
+
+    def clean_author_name(self) -> str:
+        name = self.cleaned_data["author_name"]
+        validate_name(name)
+        return name
+
+    def clean_author_email(self) -> str:
+        email = self.cleaned_data["author_email"].strip()
+        if email and email != self.instance.author_email:
+            validate_email(email)
+        return email
+
+    def _get_validation_exclusions(self):
+        # clean_author_email decides; the model's EmailField would refuse the imported address again.
+        return super()._get_validation_exclusions() | {"author_email"}

@@ -5,7 +5,9 @@ actions, feeds, the admin, templates) can import this one without an import cycl
 """
 
 import bisect
+import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -119,21 +121,41 @@ def moderation_queue_url() -> str:
 # Signed links in emails --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ModerationLink:
+    """What a one-click moderation link says: which comment, what to do, who acts, and the comment's status
+    when the email was sent (the link acts only while the comment is still in that status)."""
+
+    comment_id: int
+    action: Action
+    moderator_id: int
+    sent_status: str
+    token: str
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the link, to remember that it was used."""
+        return hashlib.sha256(self.token.encode()).hexdigest()
+
+
 def link_token(*, comment: Comment, action: str, moderator: AbstractBaseUser) -> str:
-    """Signed one-click moderation link for one moderator: it names the comment, the action and who acts."""
-    return signing.dumps({"c": comment.pk, "a": str(action), "m": moderator.pk}, salt=LINK_SALT)
+    """Signed one-click moderation link for one moderator: the comment, the action, who acts, the status seen."""
+    return signing.dumps({"c": comment.pk, "a": str(action), "m": moderator.pk, "s": comment.status}, salt=LINK_SALT)
 
 
-def read_link_token(token: str) -> tuple[int, Action, int]:
-    """(comment id, action, moderator id); raises BadSignature / SignatureExpired when forged or stale."""
+def read_link_token(token: str) -> ModerationLink:
+    """The link's content; raises BadSignature / SignatureExpired when forged or stale."""
     data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
     try:
         action = Action(data["a"])
-    except (KeyError, ValueError) as error:
+        # Links signed before the status was part of them were only ever sent for held comments.
+        sent_status = Comment.Status(data.get("s", Comment.Status.PENDING))
+        comment_id, moderator_id = int(data["c"]), int(data["m"])
+    except (KeyError, ValueError, TypeError) as error:
         raise signing.BadSignature("Unknown moderation action.") from error
     if action not in EMAIL_LINK_ACTIONS:
         raise signing.BadSignature("Not an action offered by email.")
-    return int(data["c"]), action, int(data["m"])
+    return ModerationLink(comment_id, action, moderator_id, sent_status, token)
 
 
 def moderation_links(comment: Comment, *, moderator: AbstractBaseUser) -> dict[str, str]:

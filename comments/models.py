@@ -4,7 +4,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -46,6 +46,16 @@ class CommentQuerySet(models.QuerySet):
             Q(post__in=Post.objects.published()) | Q(page__in=Page.objects.published()),
             status=Comment.Status.APPROVED,
         )
+
+    def numbered(self, number: int | None):
+        """The comment a reader knows by `number`: its #comment-N anchor, ?replytocom=N and the reply form say N.
+
+        An imported comment is known by its WordPress ID only (its own key may equal another's old ID); a comment
+        written here by its key, which is always past every imported ID.
+        """
+        if number is None:
+            return self.none()
+        return self.filter(Q(legacy_id=number) | Q(pk=number, legacy_id__isnull=True))
 
     def on(self, target: "Post | Page"):
         """The comments of one discussion (a post's or a page's)."""
@@ -140,15 +150,19 @@ class Comment(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         creating = self._state.adding and not self.thread_path
-        if creating:
-            # However deep the parent, the path fits its column: past the deepest stored level the reply
-            # goes beside its parent (threads.place_reply).
-            place = threads.place_reply(self.parent if self.parent_id else None)
-            if place.parent_pk != self.parent_id:
-                self.parent_id = place.parent_pk
+        if not creating:
+            super().save(*args, **kwargs)
+            return
+        # However deep the parent, the path fits its column: past the deepest stored level the reply goes
+        # beside its parent (threads.place_reply).
+        place = threads.place_reply(self.parent if self.parent_id else None)
+        if place.parent_pk != self.parent_id:
+            self.parent_id = place.parent_pk
+        # Two writes (the row, then its thread path, which needs the primary key) in one transaction: a
+        # process killed between them leaves no comment at all rather than one with a placeholder path.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Comment, instance=self)):
             self.thread_path = "~"  # placeholder until the primary key exists
-        super().save(*args, **kwargs)
-        if creating:
+            super().save(*args, **kwargs)
             self.thread_path = self.compute_thread_path(place.parent_path)
             self.depth = place.depth
             Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path, depth=self.depth)
@@ -192,9 +206,14 @@ class Comment(models.Model):
         return threads.child_path(parent_path or "", self.thread_segment())
 
     @property
+    def public_number(self) -> int:
+        """The number readers see: imported comments keep their WordPress ID (see CommentQuerySet.numbered)."""
+        return self.legacy_id or self.pk
+
+    @property
     def anchor(self) -> str:
         """WordPress-compatible anchor: imported comments keep their old #comment-ID."""
-        return f"comment-{self.legacy_id or self.pk}"
+        return f"comment-{self.public_number}"
 
     @property
     def public_author_url(self) -> str:
@@ -358,6 +377,12 @@ class DiscussionSettings(models.Model):
     notify_moderators = models.BooleanField("email moderators about held comments", default=True)
     notify_post_author = models.BooleanField("email the post author about new comments", default=True)
     edit_window_minutes = models.PositiveIntegerField(default=15)
+    authors_moderate_own_posts = models.BooleanField(
+        "authors moderate the comments on their own posts",
+        default=True,
+        help_text="Authors approve, hold, mark as spam and trash comments under their own posts (as on "
+        "WordPress); otherwise they read and answer them, and editors moderate.",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "discussion settings"
@@ -394,3 +419,26 @@ class PostAnnouncement(models.Model):
 
     def __str__(self):
         return f"Announced {self.post}"
+
+
+class UndeliveredEmail(models.Model):
+    """An email the mail server kept refusing after every retry, kept so an administrator can see and resend it.
+
+    The comment, subscription or post it is about is untouched: only the message waits here.
+    """
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="What the mail server (or the connection to it) said last.")
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-pk"]
+        verbose_name = "undelivered email"
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -71,7 +71,9 @@ def is_trusted(comment: Comment) -> bool:
 
 
 def has_approved_comment(comment: Comment) -> bool:
-    """Whether the author (by account, or by email address) already has an approved comment.
+    """Whether the author already has an approved comment: by their account, or (as WordPress matches
+    guests) by the same name *and* email address. An address alone proves nothing: anyone can type a
+    regular's email under any name.
 
     The comment itself counts when it is being edited after a moderator approved it, so correcting a
     typo does not send a first comment back to the queue.
@@ -79,8 +81,9 @@ def has_approved_comment(comment: Comment) -> bool:
     known = Q()
     if comment.user_id:
         known |= Q(user_id=comment.user_id)
-    if comment.author_email:
-        known |= Q(author_email__iexact=comment.author_email)
+    name, email = " ".join(comment.author_name.split()), comment.author_email.strip()
+    if name and email:
+        known |= Q(author_name__iexact=name, author_email__iexact=email)
     if not known:
         return False
     return Comment.objects.filter(known, status=Comment.Status.APPROVED).exists()

@@ -10,21 +10,18 @@ Who hears what:
 - confirmed new-post subscribers, once, when a post becomes public (``PostAnnouncement``);
 - an address that ticked a "Notify me" box, a confirmation request first (double opt-in).
 
-Each message is sent on its own: a bad address or a failing mail server is logged with
-``logger.exception`` and never reaches the reader who posted. With ``COMMENTS_EMAIL_IN_BACKGROUND``
-(meant for production) delivery happens on a background thread, so the reader never waits for it.
+Nothing here runs on a request: the tasks of comments/tasks.py call these functions on a worker, and each
+message goes out as a ``send_email`` task of its own (retried with backoff; kept for administrators when the
+mail server never takes it), so a bad address or a failing mail server never reaches the reader who posted.
 """
 
-import functools
 import logging
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -32,7 +29,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import app_settings, links, subscriptions
+from . import links, subscriptions, tasks
 from .links import absolute_url
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, discussion_kind, target_lookup
 
@@ -40,20 +37,6 @@ logger = logging.getLogger(__name__)
 
 # A post published longer ago than this is never announced: imports and old posts stay quiet.
 ANNOUNCE_WITHIN = timedelta(days=7)
-
-
-def _never_raise(function: Callable) -> Callable:
-    """Mail is a side effect: whatever goes wrong is logged, never raised into the request that caused it."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except Exception:
-            logger.exception("Comment email step %s failed", function.__name__)
-            return None
-
-    return wrapper
 
 
 @dataclass
@@ -91,99 +74,68 @@ class Letter:
 
 
 def send_letters(letters: list[Letter]) -> int:
-    """Write each letter now (the database is at hand), then deliver them one by one.
+    """Write each letter now (the database is at hand) and queue one ``send_email`` task per message.
 
-    With ``COMMENTS_EMAIL_IN_BACKGROUND`` (production) the delivery runs on a background thread, so a
-    slow or hung mail server never holds up the reader's response; returns how many were handed over.
-    Without it (development, tests) they are delivered here; returns how many went out.
+    Returns how many were queued; a letter that cannot even be written is logged and skipped.
     """
-    messages = []
+    queued = 0
     for letter in letters:
         try:
-            messages.append(letter.message(connection=None))
+            message = letter.message()
+            html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
+            payload = {
+                "to": letter.to,
+                "subject": message.subject,
+                "body": message.body,
+                "html": html,
+                "headers": message.extra_headers,
+            }
         except Exception:
             logger.exception("Could not write the email to %s (%s)", letter.to, letter.subject)
-    if not messages:
-        return 0
-    if app_settings.EMAIL_IN_BACKGROUND:
-        _pending.append(_mail_thread().submit(deliver, messages))
-        return len(messages)
-    return deliver(messages)
-
-
-def deliver(messages: list[EmailMultiAlternatives]) -> int:
-    """Send each message separately over one connection; a failure is logged and the rest still go."""
-    sent = 0
-    try:
-        with get_connection() as connection:
-            for message in messages:
-                try:
-                    sent += connection.send_messages([message]) or 0
-                except Exception:
-                    logger.exception("Could not email %s (%s)", ", ".join(message.to), message.subject)
-    except Exception:
-        logger.exception("Could not reach the mail server; %d of %d emails sent", sent, len(messages))
-    return sent
-
-
-_executor: ThreadPoolExecutor | None = None
-_pending: list[Future] = []
-
-
-def _mail_thread() -> ThreadPoolExecutor:
-    # One worker: emails go out in order, and a slow server is never hit by many connections at once.
-    # Its thread is joined when the interpreter exits, so a management command's emails still go out.
-    global _executor
-    if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="comment-mail")
-    _pending[:] = [future for future in _pending if not future.done()]
-    return _executor
-
-
-def wait_for_background_mail(timeout: float | None = None) -> int:
-    """Block until emails handed to the background thread are delivered; returns how many were sent."""
-    done = [future.result(timeout=timeout) for future in list(_pending)]
-    _pending.clear()
-    return sum(done)
+            continue
+        tasks.send_email.enqueue(payload)
+        queued += 1
+    return queued
 
 
 # Entry points -----------------------------------------------------------------------------------
 
 
-@_never_raise
-def comment_posted(comment: Comment, *, notify_comments: bool = False, notify_posts: bool = False) -> None:
+def comment_posted(comment_id: int, *, notify_comments: bool = False, notify_posts: bool = False) -> int:
     """A reader posted (or edited) a comment: tell moderators, the post's author and subscribers.
 
-    Called by the posting service inside ``transaction.on_commit``, for a new comment and for an edit
+    Queued by the posting service after commit (``tasks.comment_posted``), for a new comment and for an edit
     that changed its visibility (an edit held again asks the moderators again; an edit that became
     visible is announced). An approved comment edited in place is not passed here, so not re-announced.
+    Returns how many emails were queued.
     """
-    fresh = Comment.objects.select_related("post__author", "page__author", "user").filter(pk=comment.pk).first()
-    if fresh is None:
-        return
-    comment = fresh
+    comment = Comment.objects.select_related("post__author", "page__author", "user").filter(pk=comment_id).first()
+    if comment is None:
+        return 0
+    queued = 0
     if comment.status in (Comment.Status.APPROVED, Comment.Status.PENDING):
         # A comment that went to spam or trash must not make us mail the address it typed.
         if notify_comments:
-            _subscribe(comment, kind=Subscription.Kind.COMMENTS, post=comment.target)
+            queued += _subscribe(comment, kind=Subscription.Kind.COMMENTS, post=comment.target)
         if notify_posts:
-            _subscribe(comment, kind=Subscription.Kind.POSTS, post=None)
+            queued += _subscribe(comment, kind=Subscription.Kind.POSTS, post=None)
     if comment.status == Comment.Status.PENDING:
-        _ask_moderators(comment)
+        queued += _ask_moderators(comment)
     elif comment.status == Comment.Status.APPROVED:
-        _announce_comment(comment)
+        queued += _announce_comment(comment)
+    return queued
 
 
-@_never_raise
-def comments_approved(comment_ids: list[int]) -> None:
+def comments_approved(comment_ids: list[int]) -> int:
     """Moderators approved held comments: the post's author and the thread's subscribers hear now."""
-    for comment in Comment.objects.select_related("post__author", "page__author", "user").filter(
-        pk__in=comment_ids, status=Comment.Status.APPROVED
-    ):
+    return sum(
         _announce_comment(comment)
+        for comment in Comment.objects.select_related("post__author", "page__author", "user").filter(
+            pk__in=comment_ids, status=Comment.Status.APPROVED
+        )
+    )
 
 
-@_never_raise
 def announce_post(post: Post) -> int:
     """Email confirmed new-post subscribers about a public post, once ever; returns how many were sent."""
     if not is_announceable(post):
@@ -227,17 +179,22 @@ def is_announceable(post: Post) -> bool:
 
 
 def post_saved(sender, instance: Post, created: bool = False, raw: bool = False, **kwargs) -> None:
-    """post_save receiver: a post saved as public now is announced after the transaction commits."""
-    if raw or not is_announceable(instance):
+    """post_save receiver: announce a post once it is public, after the transaction commits.
+
+    A post public now is announced at once; a scheduled one by a task queued to run at its publication time
+    (no cron). Rescheduling queues another; whichever runs while the post is public announces it, once.
+    """
+    if raw or instance.legacy_id is not None or instance.status != Post.Status.PUBLISHED:
         return
-    post_id = instance.pk
-    transaction.on_commit(lambda: _announce_post_by_id(post_id))
+    if is_announceable(instance):
+        tasks.enqueue_on_commit(tasks.announce_post, instance.pk)
+    elif instance.published_at > timezone.now():
+        tasks.enqueue_on_commit(tasks.announce_post, instance.pk, run_after=instance.published_at)
 
 
-def _announce_post_by_id(post_id: int) -> None:
+def announce_post_by_id(post_id: int) -> int:
     post = Post.objects.select_related("author").filter(pk=post_id).first()
-    if post is not None:
-        announce_post(post)
+    return announce_post(post) if post is not None else 0
 
 
 # Building the letters ---------------------------------------------------------------------------
@@ -258,9 +215,9 @@ def moderators():
     )
 
 
-def _ask_moderators(comment: Comment) -> None:
+def _ask_moderators(comment: Comment) -> int:
     if not DiscussionSettings.load().notify_moderators:
-        return
+        return 0
     own_email = (comment.author_email or "").lower()
     waiting = Comment.objects.filter(status=Comment.Status.PENDING).count()
     context = {
@@ -289,14 +246,14 @@ def _ask_moderators(comment: Comment) -> None:
                 },
             )
         )
-    send_letters(letters)
+    return send_letters(letters)
 
 
-def _announce_comment(comment: Comment) -> None:
+def _announce_comment(comment: Comment) -> int:
     """A comment became visible: the author of the post or page (setting) and the thread's subscribers hear of it."""
     post = comment.target
     if comment.is_removed or not post.is_public:
-        return
+        return 0
     already = {email.lower() for email in (comment.author_email, comment.user.email if comment.user else "") if email}
     context = {
         "comment": comment,
@@ -343,13 +300,19 @@ def _announce_comment(comment: Comment) -> None:
                 unsubscribe_url=links.unsubscribe_url(subscription),
             )
         )
-    send_letters(letters)
+    return send_letters(letters)
 
 
-def _subscribe(comment: Comment, *, kind: str, post: Post | Page | None) -> None:
+def _subscribe(comment: Comment, *, kind: str, post: Post | Page | None) -> int:
     request = subscriptions.subscribe(email=comment.author_email, kind=kind, post=post, user=comment.user)
     if request is not None and request.needs_confirmation:
-        send_confirmation(request.subscription)
+        return send_confirmation(request.subscription)
+    return 0
+
+
+def send_confirmation_by_id(subscription_id: int) -> int:
+    subscription = Subscription.objects.filter(pk=subscription_id, confirmed_at__isnull=True).first()
+    return send_confirmation(subscription) if subscription is not None else 0
 
 
 def send_confirmation(subscription: Subscription) -> int:

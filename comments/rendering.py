@@ -14,6 +14,8 @@ import re
 
 import nh3
 
+from posts.url_policy import URL_SCHEMES, filter_url_attribute
+
 # wp-includes/kses.php, $allowedtags: what a guest may use in a comment.
 GUEST_TAGS: dict[str, set[str]] = {
     "a": {"href", "title"},
@@ -34,7 +36,6 @@ GUEST_TAGS: dict[str, set[str]] = {
 # nh3 (ammonia) otherwise allows its generic attributes (lang, title) on every tag; "*": set() turns them off,
 # so each tag keeps exactly the attributes WordPress lists for it.
 GUEST_ATTRIBUTES: dict[str, set[str]] = {"*": set(), **GUEST_TAGS}
-URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc"
 
 # Text between tags after nh3: it has escaped "<" and ">", so tags are exactly the "<…>" runs.
@@ -48,11 +49,9 @@ _BLOCKQUOTE_START = re.compile(r"^<blockquote[\s>]", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>")
 
 
-def _safe_cite(tag: str, attribute: str, value: str) -> str | None:
-    """nh3 checks the schemes of href only; a cite (blockquote, q) must be an http(s) address too."""
-    if attribute == "cite" and not re.match(r"^\s*https?://", value, re.IGNORECASE):
-        return None
-    return value
+def _safe_url(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 checks the schemes of href only: cite (blockquote, q) goes through the site's one URL rule too."""
+    return filter_url_attribute(attribute, value)
 
 
 def render_comment(text: str) -> str:
@@ -65,9 +64,9 @@ def render_comment(text: str) -> str:
         text,
         tags=set(GUEST_TAGS),
         attributes=GUEST_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
+        url_schemes=set(URL_SCHEMES),
         link_rel=None,
-        attribute_filter=_safe_cite,
+        attribute_filter=_safe_url,
         strip_comments=True,
         clean_content_tags={"script", "style"},
     )
@@ -76,9 +75,9 @@ def render_comment(text: str) -> str:
         html,
         tags=set(GUEST_TAGS) | {"p", "br"},
         attributes=GUEST_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
+        url_schemes=set(URL_SCHEMES),
         link_rel=LINK_REL,
-        attribute_filter=_safe_cite,
+        attribute_filter=_safe_url,
         strip_comments=True,
     ).strip()
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import app_settings, notifications, threads
+from . import app_settings, tasks, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
@@ -158,7 +158,7 @@ def load_discussion(
         roots = roots[(page - 1) * per_page : page * per_page]
     reply_to = None
     wanted = parse_comment_id(reply_to_id)
-    candidate = by_pk.get(wanted) if wanted is not None else None
+    candidate = next((node for node in by_pk.values() if node.comment.public_number == wanted), None)
     if candidate is not None and candidate.can_reply:
         reply_to = candidate.comment
     count = sum(1 for c in comments if c.status == Comment.Status.APPROVED and not c.is_removed)
@@ -215,19 +215,26 @@ def flood_keys(*, user, ip_address: str | None) -> list[str]:
     return keys
 
 
-def check_flood(*, user, ip_address: str | None) -> None:
-    """At most one comment per COMMENTS_FLOOD_SECONDS (15) per IP and per account; moderators are exempt."""
+def claim_posting_slot(*, user, ip_address: str | None) -> list[str]:
+    """Take the one comment per COMMENTS_FLOOD_SECONDS (15) an address and an account may post; moderators
+    are exempt. Raises PostingTooQuickly when it is taken; returns the keys claimed, to give back if the
+    comment is not saved after all.
+
+    Check and record are one atomic `cache.add` per key in the shared cache (Redis, or the database table
+    every worker process shares), so simultaneous posts on several workers get exactly one slot.
+    """
     if user is not None and user.is_authenticated and user.has_perm("comments.moderate_comment"):
-        return
+        return []
     seconds = app_settings.FLOOD_SECONDS
-    if seconds and any(cache.get(key) for key in flood_keys(user=user, ip_address=ip_address)):
-        raise PostingTooQuickly()
-
-
-def record_flood(*, user, ip_address: str | None) -> None:
-    seconds = app_settings.FLOOD_SECONDS
-    if seconds:
-        cache.set_many(dict.fromkeys(flood_keys(user=user, ip_address=ip_address), True), timeout=seconds)
+    if not seconds:
+        return []
+    claimed = []
+    for key in flood_keys(user=user, ip_address=ip_address):
+        if not cache.add(key, True, timeout=seconds):
+            cache.delete_many(claimed)
+            raise PostingTooQuickly()
+        claimed.append(key)
+    return claimed
 
 
 def check_duplicate(*, target: Post | Page, body: str, author_name: str, author_email: str, user) -> None:
@@ -255,8 +262,9 @@ def resolve_parent(*, target: Post | Page, parent_id, discussion: DiscussionSett
     parent = (
         Comment.objects.public()
         .on(target)
-        .filter(pk=parent_id, is_removed=False)
-        .only("pk", "post_id", "page_id", "thread_path", "depth", "author_name")
+        .numbered(parse_comment_id(parent_id))
+        .filter(is_removed=False)
+        .only("pk", "legacy_id", "post_id", "page_id", "thread_path", "depth", "author_name")
         .first()
     )
     if parent is None:
@@ -297,8 +305,6 @@ def post_comment(
     if user is not None and not user.is_authenticated:
         user = None
     body = body.strip()
-    check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
-    check_flood(user=user, ip_address=ip_address)
     comment = Comment(
         **target_lookup(target),
         parent=parent,
@@ -315,12 +321,21 @@ def post_comment(
     )
     comment.render_body()  # once: moderation counts its links, and save() keeps it
     comment.status = decide_status(comment, discussion=discussion, request=request).status
-    with transaction.atomic():
-        comment.save()
-        transaction.on_commit(
-            lambda: notifications.comment_posted(comment, notify_comments=notify_comments, notify_posts=notify_posts)
-        )
-    record_flood(user=user, ip_address=ip_address)
+    claimed: list[str] = []
+    try:
+        with transaction.atomic():
+            # The post's (or page's) row stays locked until this comment is committed, so two identical POSTs
+            # at once (a double-clicked Post Comment) are checked one after the other: the second is a duplicate.
+            type(target).objects.select_for_update().filter(pk=target.pk).only("pk").first()
+            check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
+            claimed = claim_posting_slot(user=user, ip_address=ip_address)
+            comment.save()
+            tasks.enqueue_on_commit(
+                tasks.comment_posted, comment.pk, notify_comments=notify_comments, notify_posts=notify_posts
+            )
+    except BaseException:
+        cache.delete_many(claimed)  # nothing was posted: the slot is still the reader's
+        raise
     if request is not None and hasattr(request, "session"):
         remember_comment(request, comment)
     return comment
@@ -342,7 +357,7 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
         comment.save(update_fields=["body", "status", "edited_at"])
         if not (was_approved and comment.status == Comment.Status.APPROVED):
             # Newly held (or newly visible): moderators and subscribers may need to know.
-            transaction.on_commit(lambda: notifications.comment_posted(comment))
+            tasks.enqueue_on_commit(tasks.comment_posted, comment.pk)
     return comment
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("comments/page/<id:page_id>/", views.post_page_comment, name="page"),
     path("follow/", views.follow, name="follow"),
     path("comments/<id:pk>/edit/", views.edit_comment, name="edit"),
+    path("comments/form-token/", views.form_token, name="form_token"),
     path("comments/<id:pk>/delete/", views.delete_comment, name="delete"),
     # /YYYY/MM/DD/slug/comment-page-N/: the post page showing the Nth page of top-level comments.
     path(

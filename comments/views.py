@@ -1,20 +1,22 @@
 """Thin views for what readers do with comments; the rules live in services.py and moderation.py."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from posts.models import Page, Post
 
-from . import links, notifications, services, subscriptions
+from . import links, services, subscriptions, tasks
 from .adapter import get_adapter
 from .forms import CommentBodyForm, CommentForm, parse_comment_id
 from .models import Comment, DiscussionSettings, Subscription
@@ -30,7 +32,7 @@ def comment_form_page(request, *, target: Post | Page, form, message: str = "", 
     parent_id = parse_comment_id(form.data.get("parent"))
     reply_to = None
     if parent_id is not None:
-        reply_to = Comment.objects.public().on(target).filter(pk=parent_id, is_removed=False).first()
+        reply_to = Comment.objects.public().on(target).numbered(parent_id).filter(is_removed=False).first()
     context = {
         # The templates call the discussion's subject "post"; a static page has the same title and URL.
         "post": target,
@@ -47,12 +49,43 @@ def comment_form_page(request, *, target: Post | Page, form, message: str = "", 
     return render(request, "comments/comment_form_page.html", context, status=status)
 
 
+@never_cache
+@require_http_methods(["GET"])
+def form_token(request):
+    """A CSRF token for a form on a page from the full-page cache, which carries none (static/js/form-token.js).
+
+    Comment posting needs none; the social-login buttons inside the comment form post to allauth, which does.
+    """
+    return JsonResponse({"csrfToken": get_token(request)})
+
+
+def csrf_refusal(request):
+    """CSRF protection for the comment form, which pages from the full-page cache show without a token.
+
+    A signed-in reader (whose session a forged post could use) and any post that carries a token get
+    Django's full check. An anonymous post without a token has no session to abuse; it must come from
+    this site when the browser says where it comes from (Origin), and the form's signed timestamp,
+    honeypot, flood control and moderation still apply.
+    """
+    if request.user.is_authenticated or request.POST.get("csrfmiddlewaretoken") or "X-CSRFToken" in request.headers:
+        return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        parts = urlsplit(origin)  # "null" (a sandboxed frame) has neither and is refused
+        if (parts.scheme, parts.netloc) != (request.scheme, request.get_host()):
+            failure = import_string(settings.CSRF_FAILURE_VIEW)
+            return failure(request, reason="Origin checking failed for an anonymous comment.")
+    return None
+
+
+@csrf_exempt
 @require_POST
 def post_comment(request, post_id: int):
     """The comment form's target on a post: refusals re-show the form (400/403/409/429), success lands on the comment."""
     return _post_comment(request, get_object_or_404(Post.objects.published(), pk=post_id))
 
 
+@csrf_exempt
 @require_POST
 def post_page_comment(request, page_id: int):
     """The same for a static page's discussion: only published pages take comments."""
@@ -60,6 +93,9 @@ def post_page_comment(request, page_id: int):
 
 
 def _post_comment(request, target: Post | Page):
+    refusal = csrf_refusal(request)
+    if refusal is not None:
+        return refusal
     discussion = DiscussionSettings.load()
     form = CommentForm(request.POST, target=target, user=request.user)
     if not discussion.comments_open_for(target):
@@ -209,7 +245,7 @@ def follow(request):
     if wish.needs_confirmation and cache.add(
         f"comments:follow:{subscriptions.normalize_email(email)}", True, FOLLOW_CONFIRMATION_INTERVAL
     ):
-        transaction.on_commit(lambda: notifications.send_confirmation(wish.subscription))
+        tasks.enqueue_on_commit(tasks.send_confirmation, wish.subscription.pk)
     context = {
         "title": "Check your inbox",
         "message": (

@@ -46,7 +46,9 @@ class SiteAdmin(admin.AdminSite):
         for app in app_list:
             for model in app["models"]:
                 if model.get("model") is Comment:
-                    pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
+                    # What this person may moderate: an author's badge counts only their own posts' comments.
+                    visible = self.get_model_admin(Comment).get_queryset(request)
+                    pending = visible.filter(status=Comment.Status.PENDING).count()
                     if pending:
                         model["name"] = format_html(
                             '{} <span class="pending-count" title="{} waiting for moderation">{}</span>',

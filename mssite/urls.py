@@ -6,8 +6,13 @@ from django.urls import include, path
 
 from mssite.views import healthz
 
+# A database outage answers 503 with Retry-After instead of the 500 page (mssite.views.server_error).
+handler500 = "mssite.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # With TASKS_BACKEND=rq: queues, workers and failed jobs for staff (the database queue is in the admin).
+    path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -2,16 +2,19 @@
 
 import datetime as dt
 import logging
+import sys
 import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import server_error as default_server_error
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 logger = logging.getLogger(__name__)
@@ -65,7 +68,7 @@ def oldest_waiting_task_age() -> float | None:
         oldest = None
         for name in backend.queues:
             queue = django_rq.get_queue(name)
-            job_ids = queue.get_job_ids(0, 0)
+            job_ids = queue.get_job_ids(0, 1)
             job = queue.fetch_job(job_ids[0]) if job_ids else None
             if job is not None and job.enqueued_at is not None:
                 enqueued_at = job.enqueued_at
@@ -117,3 +120,28 @@ def healthz(request):
             healthy = False
     report["status"] = "ok" if healthy else "error"
     return JsonResponse(report, status=200 if healthy else 503)
+
+
+# Seconds a reader (or a crawler, or the browser's draft script) is asked to wait while the database is away.
+DATABASE_RETRY_AFTER = 30
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def server_error(request, template_name: str = "500.html"):
+    """handler500: a database outage is a 503 with Retry-After ("try again soon"), anything else the 500 page.
+
+    Django calls this while handling the exception, wherever it was raised (a view, or middleware that
+    reads the session), so `sys.exc_info()` tells which it was. Both pages render without the database.
+    """
+    error = sys.exc_info()[1]
+    if not isinstance(error, DATABASE_DOWN):
+        return default_server_error(request, template_name)
+    try:
+        body = loader.get_template("503.html").render({"retry_after": DATABASE_RETRY_AFTER})
+    except Exception:  # noqa: BLE001 - the outage page must never fail in turn
+        logger.exception("Could not render 503.html")
+        body = "<h1>Service unavailable</h1><p>Nothing was saved. Please try again in a minute.</p>"
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -326,12 +326,12 @@ class PostAdmin(WritingHistoryMixin, NulFreeSearch, WrittenByStaffAdmin):
         return format_html('<span class="post-status post-status-{}">{}</span>', css_class, post.status_label)
 
     def view_on_site(self, post):
-        if post.is_public:
-            return post.get_absolute_url()
         try:
+            if post.is_public:
+                return post.get_absolute_url()
             return reverse("posts:preview", kwargs={"pk": post.pk})
         except NoReverseMatch:
-            return None
+            return None  # also a refused form shown again with its slug emptied: no link until it is saved
 
     # -- saving --------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds with each post's full content, its links and images made absolute so feed
-readers can show them. Addresses use the request's host, like the rest of the site."""
+readers can show them. Addresses start with the site's canonical origin (SITE_URL), as in the comment
+feeds and the emails: a feed must not link to whatever Host header a client sent."""
 
 import re
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from .models import Category, Post, Tag
+from .pagecache import public_page
+from .rendering import strip_all_tags
 from .templatetags.site import display_name
 
 FEED_ITEMS = 20
@@ -57,14 +60,37 @@ def xml_safe(value):
     return value
 
 
+# Feed fields a reader's software shows as text, not HTML: names, titles, a channel's description. Guests type
+# names, authors type titles and category text; a feed reader that renders them as HTML must find no markup.
+PLAIN_TEXT_FEED_FIELDS = frozenset({"title", "subtitle", "description", "author_name", "categories", "feed_copyright"})
+PLAIN_TEXT_ITEM_FIELDS = frozenset({"title", "author_name", "categories", "item_copyright"})
+
+
+def plain_text(value):
+    """`value` (text, or a list of texts) without tags, as WordPress's the_title_rss() sends titles."""
+    if isinstance(value, str):
+        return strip_all_tags(value)
+    if isinstance(value, list | tuple):
+        return type(value)(plain_text(item) for item in value)
+    return value
+
+
+def _cleaned(kwargs: dict, plain_fields: frozenset) -> dict:
+    # Control characters go first: a NUL inside "<scr\x00ipt>" hides the tag from the stripper, and removing it
+    # afterwards would make it a tag again.
+    return {
+        key: plain_text(xml_safe(value)) if key in plain_fields else xml_safe(value) for key, value in kwargs.items()
+    }
+
+
 class XmlSafeFeed:
-    """Feed generator mixin: every text of the feed and its items is made XML-safe before it is written."""
+    """Feed generator mixin: every text is made XML-safe, and the plain-text fields plain text, before it is written."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+        super().__init__(*map(xml_safe, args), **_cleaned(kwargs, PLAIN_TEXT_FEED_FIELDS))
 
     def add_item(self, *args, **kwargs):
-        super().add_item(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+        super().add_item(*map(xml_safe, args), **_cleaned(kwargs, PLAIN_TEXT_ITEM_FIELDS))
 
 
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
@@ -117,7 +143,7 @@ class FullContentAtomFeed(XmlSafeFeed, Atom1Feed):
 
 @dataclass(frozen=True)
 class FeedSource:
-    """One request's feed: its title, page and posts, and the host that makes addresses absolute."""
+    """One request's feed: its title, page and posts."""
 
     request: HttpRequest
     title: str
@@ -126,7 +152,8 @@ class FeedSource:
     posts: QuerySet
 
     def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+        # The rule of comments.links.absolute_url (posts cannot import comments): the canonical origin.
+        return f"{settings.SITE_URL}{path}"
 
 
 def feed_image(post: Post, source: FeedSource) -> FeedImage | None:
@@ -139,6 +166,7 @@ def feed_image(post: Post, source: FeedSource) -> FeedImage | None:
     return FeedImage(url=source.absolute(url), mime_type=MIME_TYPES.get(fmt, "image/jpeg"), description=image.alt_text)
 
 
+@public_page
 class LatestPostsFeed(Feed):
     """/feed/: the newest public posts."""
 

@@ -26,6 +26,8 @@ from django.utils.html import format_html, strip_tags
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from .url_policy import URL_SCHEMES, filter_url_attribute
+
 FIGURE_SYNTAX_HELP = (
     'Insert a figure with [figure 12] or [figure 12 caption="Your caption"] on a line of its own '
     "(12 is the image's id in the media library). Put <!--more--> where the excerpt should end."
@@ -43,13 +45,20 @@ ALLOWED_TAGS = {
     "figure", "figcaption", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "code", "pre", "kbd",
     "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "em", "strong", "b", "i", "u",
     "del", "s", "ins", "mark", "sup", "sub", "small", "abbr", "cite", "q", "span", "div",
+    "audio", "video", "details", "summary",
 }  # fmt: skip
+_MEDIA = {"src", "controls", "preload", "loop", "class"}  # never autoplay: nothing plays (or sounds) unasked
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "rel"},
+    "a": {"href", "title", "rel", "id", "aria-label"},
     "img": {"src", "srcset", "sizes", "width", "height", "loading", "alt", "decoding", "title"},
-    "source": {"srcset", "sizes", "type", "media"},
-    "ol": {"start", "reversed"},
-    "li": {"value"},
+    "source": {"src", "srcset", "sizes", "type", "media"},
+    "audio": _MEDIA,
+    "video": _MEDIA | {"poster", "width", "height", "muted", "playsinline"},
+    "details": {"open", "class"},
+    "summary": _CLASS_ONLY,
+    "li": {"value", "id"},
+    "sup": {"id"},
+    "ol": {"start", "reversed", "class"},
     "th": {"colspan", "rowspan", "scope", "style", "class"},
     "td": {"colspan", "rowspan", "style", "class"},
     "abbr": {"title"},
@@ -62,8 +71,13 @@ ALLOWED_ATTRIBUTES = {
     "code": _CLASS_ONLY,
     "pre": _CLASS_ONLY,
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _SAFE_STYLE = re.compile(r"^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$", re.IGNORECASE)
+_PRELOAD = {"none", "metadata", "auto"}
+_FOOTNOTE_ID = re.compile(
+    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|fn-?\d+|fnref-?\d+)(?:-link)?$"
+)
+# A player the source gave no controls would be a still, silent box: readers always get the controls.
+_PLAYER_WITHOUT_CONTROLS = re.compile(r"<(audio|video)\b(?![^>]*\bcontrols\b)", re.IGNORECASE)
 _CELL_ALIGN_CLASS = re.compile(r"^has-text-align-(left|right|center)$")
 # The one style kept (a table cell's alignment), rewritten as WordPress's class: the Content-Security-Policy
 # allows no inline style, so a style attribute would be ignored by the browser (and reported).
@@ -72,28 +86,24 @@ _CELL_ALIGN_STYLE = re.compile(
 )
 
 
-def _is_safe_url(url: str) -> bool:
-    """Relative, protocol-relative or http(s): the only addresses an image candidate may have."""
-    if ":" not in url.split("/", 1)[0]:
-        return True
-    return url.lower().startswith(("http://", "https://"))
-
-
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Second line of defence for attributes the allow-list keeps but whose values need a look."""
     if attribute == "style":
         # Markdown tables align columns with style="text-align: …"; nothing else gets through.
         return value if _SAFE_STYLE.match(value) else None
+    if attribute == "id":
+        # Only footnotes' ids (a reference and its note link to each other): never one that could shadow the
+        # page's own (id="comments", id="respond").
+        return value if _FOOTNOTE_ID.match(value) else None
+    if attribute == "preload":
+        return value if value in _PRELOAD else None
     if attribute == "class" and tag in {"th", "td"}:
         return value if _CELL_ALIGN_CLASS.match(value) else None
-    if attribute == "srcset":
-        urls = [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
-        return value if all(_is_safe_url(url) for url in urls) else None
     if attribute == "loading":
         return value if value in {"lazy", "eager"} else None
     if attribute == "decoding":
         return value if value in {"async", "sync", "auto"} else None
-    return value
+    return filter_url_attribute(attribute, value)
 
 
 def sanitize_html(html_source: str) -> str:
@@ -103,10 +113,11 @@ def sanitize_html(html_source: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_filter_attribute,
-        url_schemes=URL_SCHEMES,
+        url_schemes=set(URL_SCHEMES),
         link_rel=None,
         strip_comments=True,
-    ).strip()
+    )
+    cleaned = _PLAYER_WITHOUT_CONTROLS.sub(r"<\1 controls=\"\"", cleaned).strip()
     return _CELL_ALIGN_STYLE.sub(_cell_align_class, cleaned)
 
 
@@ -262,6 +273,16 @@ def split_more(source: str) -> tuple[str, bool]:
     """The part of a body before WordPress's ``<!--more-->`` marker, and whether there was one."""
     match = MORE_MARKER.search(source)
     return (source[: match.start()], True) if match else (source, False)
+
+
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+
+
+def strip_all_tags(text: str) -> str:
+    """WordPress's wp_strip_all_tags(): no tags, and no script or style content either; entities stay as they are."""
+    if "<" not in text:
+        return text
+    return strip_tags(_SCRIPT_OR_STYLE.sub("", text)).strip()
 
 
 def first_words(html_source: str, count: int = EXCERPT_WORDS) -> str:

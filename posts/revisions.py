@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -50,7 +50,13 @@ def restore_revision(*, revision: Revision, user) -> Post:
 def save_autosave(*, post: Post | None, user, title: str, excerpt: str, body: str) -> Autosave:
     """Keep what ``user`` is typing into ``post`` (or into a new post) without touching the post."""
     fields = {"title": title[:300], "excerpt": excerpt, "body": body, "saved_at": timezone.now()}
-    autosave, _ = Autosave.objects.update_or_create(post=post, user=user, defaults=fields)
+    try:
+        with transaction.atomic():
+            autosave, _ = Autosave.objects.update_or_create(post=post, user=user, defaults=fields)
+    except IntegrityError:
+        # Two autosaves at once (the 30-second one and the one on leaving): the other one created the row.
+        Autosave.objects.filter(post=post, user=user).update(**fields)
+        autosave = Autosave.objects.get(post=post, user=user)
     return autosave
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, dates
 
 from .models import LARGEST_ID, Category, Page, Post, Tag
+from .pagecache import public_page
 from .search import add_snippets, normalise_terms, search_posts, uses_full_text_search
 from .sitemaps import SITEMAPS
 
@@ -79,6 +80,7 @@ class PaginatedPostsMixin:
 # The front page also answers WordPress's query-string links: /?p=ID, /?page_id=ID and /?s=terms.
 
 
+@public_page
 @require_safe
 def home(request, page: int | None = None):
     """The front page: newest first, sticky posts on top; or a legacy link, or search results."""
@@ -118,19 +120,37 @@ def parse_id(raw: str) -> int:
     return int(raw)
 
 
-def legacy_post(raw_id: str) -> Post:
-    """/?p=ID: the WordPress ID of an imported post, else one of ours; public posts only."""
+def legacy_post(raw_id: str) -> Post | Page:
+    """/?p=ID: the WordPress ID of an imported post or page (WordPress sends /?p=<page id> to the page), else
+    one of our own posts; public ones only.
+
+    An imported row's own primary key is never looked up: /?p=2 of an old site is WordPress's item 2 or
+    nothing. Ids of posts and pages written here start past every imported WordPress ID, so they never
+    meet an old link.
+    """
     number = parse_id(raw_id)
-    post = Post.objects.filter(legacy_id=number).first() or Post.objects.filter(pk=number).first()
-    if post is None or not post.is_public:
+    found = (
+        Post.objects.filter(legacy_id=number).first()
+        or Page.objects.filter(legacy_id=number).first()
+        or Post.objects.filter(pk=number, legacy_id__isnull=True).first()
+    )
+    if isinstance(found, Page):
+        return _published_page(found)
+    if found is None or not found.is_public:
         raise Http404("No such post.")
-    return post
+    return found
 
 
 def legacy_page(raw_id: str) -> Page:
-    """/?page_id=ID: the WordPress ID of an imported page, else one of ours; published pages only."""
+    """/?page_id=ID: the WordPress ID of an imported page, else one of our own pages; published pages only."""
     number = parse_id(raw_id)
-    page = Page.objects.filter(legacy_id=number).first() or Page.objects.filter(pk=number).first()
+    page = (
+        Page.objects.filter(legacy_id=number).first() or Page.objects.filter(pk=number, legacy_id__isnull=True).first()
+    )
+    return _published_page(page)
+
+
+def _published_page(page: Page | None) -> Page:
     if page is None or not page.is_public:
         raise Http404("No such page.")
     return page
@@ -161,6 +181,7 @@ class PostContextMixin:
         return context
 
 
+@public_page
 class PostDetailView(PostContextMixin, DetailView):
     """/YYYY/MM/DD/slug/: public posts only (authors and editors read the rest through the preview).
 
@@ -204,6 +225,7 @@ class PostPreviewView(PostContextMixin, DetailView):
 # Archives.
 
 
+@public_page
 class PostListView(PaginatedPostsMixin, ListView):
     """A paginated list of public posts; subclasses narrow it and name it."""
 
@@ -262,6 +284,7 @@ class AuthorView(PostListView):
         return super().get_context_data(archive_kind="Author", author=self.author, **kwargs)
 
 
+@public_page
 class DateArchiveMixin(PaginatedPostsMixin):
     """Date archives: a date with no public posts is a 404, as on WordPress."""
 
@@ -311,6 +334,7 @@ class DayArchiveView(DateArchiveMixin, dates.DayArchiveView):
 # Static pages.
 
 
+@public_page
 class PageDetailView(DetailView):
     """/slug/ and /parent/child/: published static pages; the catch-all, so it comes last in the URLs."""
 
@@ -328,6 +352,7 @@ class PageDetailView(DetailView):
 # For robots.
 
 
+@public_page
 @require_safe
 def sitemap(request):
     """/sitemap.xml with the addresses of this host (the request's, already checked against ALLOWED_HOSTS)."""
@@ -338,6 +363,7 @@ def sitemap(request):
     return response
 
 
+@public_page
 @require_safe
 def robots_txt(request):
     """/robots.txt: keep crawlers out of the admin, accounts and previews; point them to the sitemap."""

@@ -10,6 +10,7 @@ when their plugin is gone. The result is unsanitised: the caller sanitises it.
 """
 
 import html
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -24,9 +25,10 @@ _ALLBLOCKS = (
     r"footer|nav|figure|figcaption|details|menu|summary)"
 )
 
-# get_html_split_regex(): an HTML element, comment or CDATA section, each possibly unterminated.
+# get_html_split_regex(): an HTML element, comment or CDATA section, each possibly unterminated. A comment is
+# matched from its "!" (as WordPress does), so "<!-- a" with text after the dashes is one comment, not "<!--".
 _HTML_SPLIT_RE = re.compile(
-    r"(<(?:!--(?:-(?!->)[^\-]*+)*+(?:-->)?|!\[CDATA\[[^\]]*+(?:](?!]>)[^\]]*+)*+(?:]]>)?|[^>]*>?))"
+    r"(<(?:(?=!--)!(?:-(?!->)[^\-]*+)*+(?:-->)?|!\[CDATA\[[^\]]*+(?:](?!]>)[^\]]*+)*+(?:]]>)?|[^>]*>?))"
 )
 
 _BLOCK_COMMENT_RE = re.compile(r"<!--\s+/?wp:[a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?(?:\s.*?)?/?-->", re.DOTALL)
@@ -37,6 +39,33 @@ MORE_MARKER = "<!--more-->"
 KNOWN_SHORTCODES = ("caption", "wp_caption", "gallery", "embed", "audio", "video")
 
 _SPACES = r"(?:[\r\n\t ]|\xa0|&nbsp;)"
+
+# WP_Embed::autoembed(): a URL alone on its line is an embed; here it becomes a link (no third-party frames).
+_AUTOEMBED_RE = re.compile(r"^(\s*)(https?://[^\s<>\"]+)(\s*)$", re.IGNORECASE | re.MULTILINE)
+# The block editor's embed: the URL alone inside the wrapper div, the provider named in the figure's classes.
+_EMBED_BLOCK_RE = re.compile(
+    r'(<figure[^>]*\bwp-block-embed\b[^>]*>\s*<div class="wp-block-embed__wrapper">)\s*(https?://[^\s<>"]+)\s*(</div>)'
+)
+_PROVIDER_CLASS_RE = re.compile(r"\bis-provider-([a-z0-9-]+)")
+EMBED_PROVIDERS = {
+    "youtube": "YouTube", "vimeo": "Vimeo", "twitter": "X (Twitter)", "facebook": "Facebook",
+    "instagram": "Instagram", "flickr": "Flickr", "soundcloud": "SoundCloud", "spotify": "Spotify",
+    "tiktok": "TikTok", "ted": "TED", "dailymotion": "Dailymotion", "wordpress-tv": "WordPress.tv",
+    "wordpress": "WordPress", "reddit": "Reddit", "tumblr": "Tumblr", "mixcloud": "Mixcloud",
+}  # fmt: skip
+_PROVIDER_HOSTS = {"youtu.be": "youtube", "x.com": "twitter", "wordpress.tv": "wordpress-tv"}
+# Blocks WordPress builds from its database at display time: their saved HTML is empty or a placeholder.
+DYNAMIC_BLOCKS = frozenset(
+    {
+        "archives", "calendar", "categories", "latest-comments", "latest-posts", "page-list", "query",
+        "rss", "search", "tag-cloud", "loginout", "navigation", "post-template", "post-title", "post-date",
+        "post-excerpt", "post-terms", "post-author", "post-featured-image", "post-navigation-link",
+        "comments", "post-comments-form", "avatar", "site-logo", "site-title", "site-tagline", "read-more",
+        "post-author-biography", "post-author-name", "template-part", "block",
+    }
+)  # fmt: skip
+_BLOCK_OPENER_RE = re.compile(r"<!--\s+wp:([a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)[\s/]")
+_PLAYER_RE = re.compile(r"<(?:audio|video|source)\b[^>]*?\bsrc=[\"']([^\"']+)[\"']", re.IGNORECASE)
 
 
 def wpautop(text: str, br: bool = True) -> str:
@@ -206,6 +235,71 @@ def _embed(attributes: dict[str, str], content: str) -> str:
     return f'<p class="wp-embed"><a href="{escaped}">{escaped}</a></p>'
 
 
+def provider_name(url: str, classes: str = "") -> str:
+    """The embed provider's name from the block's classes or the URL's host, or "" when unknown."""
+    match = _PROVIDER_CLASS_RE.search(classes)
+    slug = match.group(1) if match else ""
+    if not slug:
+        host = re.sub(r"^www\.|^m\.", "", (re.match(r"https?://([^/:?#]+)", url, re.IGNORECASE) or ["", ""])[1].lower())
+        slug = _PROVIDER_HOSTS.get(host, host.rsplit(".", 2)[-2] if host.count(".") else "")
+    return EMBED_PROVIDERS.get(slug, "")
+
+
+def _embed_link(url: str, classes: str = "") -> str:
+    escaped = html.escape(url)
+    provider = provider_name(url, classes)
+    label = f"{html.escape(provider)}: {escaped}" if provider else escaped
+    return f'<a href="{escaped}">{label}</a>'
+
+
+def link_embeds(text: str, *, blocks: bool) -> str:
+    """Embeds cannot be fetched here: block embeds and bare-URL auto-embeds become links naming the provider."""
+    text = _EMBED_BLOCK_RE.sub(lambda m: m.group(1) + _embed_link(m.group(2), m.group(1)) + m.group(3), text)
+    if blocks:
+        return text
+    pieces = re.split(r"(<pre\b.*?</pre>)", text, flags=re.IGNORECASE | re.DOTALL)
+    for index in range(0, len(pieces), 2):
+        pieces[index] = _AUTOEMBED_RE.sub(lambda m: m.group(1) + _embed_link(m.group(2)) + m.group(3), pieces[index])
+    return "".join(pieces)
+
+
+_FOOTNOTES_BLOCK_RE = re.compile(r"<!--\s+wp:footnotes(?:\s+\{.*?\})?\s*/-->", re.DOTALL)
+
+
+def with_footnotes(source: str, footnotes_meta: str) -> str:
+    """The block editor keeps footnote texts in the post's ``footnotes`` meta (JSON) and only a placeholder block
+    in the body: put the list WordPress renders in its place, each note linking back to its reference."""
+    if not footnotes_meta or not _FOOTNOTES_BLOCK_RE.search(source):
+        return source
+    try:
+        notes = json.loads(footnotes_meta)
+    except ValueError:
+        return source
+    items = []
+    for number, note in enumerate(notes if isinstance(notes, list) else [], start=1):
+        if not isinstance(note, dict) or not isinstance(note.get("id"), str):
+            continue
+        note_id = html.escape(note["id"])
+        items.append(
+            f'<li id="{note_id}">{note.get("content", "")} '
+            f'<a href="#{note_id}-link" aria-label="Jump to footnote reference {number}">↩︎</a></li>'
+        )
+    if not items:
+        return source
+    rendered = '<ol class="wp-block-footnotes">' + "".join(items) + "</ol>"
+    return _FOOTNOTES_BLOCK_RE.sub(lambda _: f"<!-- wp:footnotes -->\n{rendered}\n<!-- /wp:footnotes -->", source, 1)
+
+
+def dynamic_blocks(source: str) -> Counter:
+    """Dynamic blocks in a block-editor body: WordPress builds them from its data; here they show nothing."""
+    return Counter(name for name in _BLOCK_OPENER_RE.findall(source) if name in DYNAMIC_BLOCKS)
+
+
+def media_player_sources(html_source: str) -> list[str]:
+    """Addresses of the audio and video files a body plays."""
+    return [html.unescape(url) for url in _PLAYER_RE.findall(html_source)]
+
+
 def _media(kind: str) -> Callable[[dict[str, str], str], str]:
     def render(attributes: dict[str, str], content: str) -> str:
         extensions = ("mp3", "m4a", "ogg", "oga", "wav", "flac") if kind == "audio" else ("mp4", "m4v", "webm", "ogv")
@@ -265,7 +359,7 @@ def wordpress_html_to_html(source: str) -> str:
     """Return unsanitised HTML for a WordPress post body; the caller sanitises it."""
     if not source or not source.strip():
         return ""
-    text = _MORE_RE.sub(MORE_MARKER, source)
+    text = link_embeds(_MORE_RE.sub(MORE_MARKER, source), blocks=has_blocks(source))
     if has_blocks(text):
         text = _BLOCK_COMMENT_RE.sub("", text)
         text = re.sub(r"\n{3,}", "\n\n", text).strip()

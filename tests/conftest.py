@@ -52,3 +52,18 @@ def _fresh_footer_links():
     from posts.sidebar import forget_footer_links
 
     forget_footer_links()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The full-page cache on, as in production (the test settings leave it off), empty at the start."""
+    from django.core.cache import caches
+
+    from posts.pagecache import local_copies
+
+    settings.PAGE_CACHE_ENABLED = True
+    caches["pages"].clear()
+    local_copies.clear()
+    yield caches["pages"]
+    caches["pages"].clear()
+    local_copies.clear()

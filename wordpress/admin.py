@@ -1,5 +1,5 @@
-"""The WordPress import in the admin: an administrator uploads an export, it runs at once, and the
-run's page shows what it did. Each run is kept, so the list is the history of imports."""
+"""The WordPress import in the admin: an administrator uploads an export, it runs at once (or, above the
+request's limit, on a task worker while the run's page polls its progress), and the run's page shows what it did. Each run is kept, so the list is the history of imports."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def is_administrator(user) -> bool:
 
 
 def upload_limit_mb() -> int:
-    return services.ADMIN_UPLOAD_LIMIT // (1024 * 1024)
+    return services.ADMIN_BACKGROUND_LIMIT // (1024 * 1024)
 
 
 class ImportForm(forms.Form):
@@ -51,7 +51,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > services.ADMIN_UPLOAD_LIMIT:
+        if upload.size > services.ADMIN_BACKGROUND_LIMIT:
             raise ValidationError(
                 f"This file is {upload.size / 1024 / 1024:.0f} MB; the admin imports files up to "
                 f"{upload_limit_mb()} MB. Import it on the server instead, where any size works: "
@@ -133,6 +133,21 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     # One run -------------------------------------------------------------------------------------
 
+    def get_urls(self):
+        from django.urls import path
+
+        progress = self.admin_site.admin_view(self.progress_view)
+        return [path("<int:object_id>/progress/", progress, name="wordpress_importrun_progress"), *super().get_urls()]
+
+    def progress_view(self, request, object_id):
+        """What the run's page polls while a background import runs: the run's and its task's state."""
+        from django.http import Http404, JsonResponse
+
+        run = self.get_object(request, str(object_id))
+        if run is None or not self.has_view_permission(request, run):
+            raise Http404
+        return JsonResponse(progress_of(run))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         run = self.get_object(request, object_id)
         context = dict(extra_context or {})
@@ -148,8 +163,16 @@ class ImportRunAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
         if request.method == "POST" and form.is_valid():
-            run = self._run_import(request, upload=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
-            self._announce(request, run)
+            upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
+            if upload.size > services.ADMIN_UPLOAD_LIMIT:
+                run = services.queue_uploaded_file(upload=upload, started_by=request.user, dry_run=dry_run)
+                messages.info(
+                    request,
+                    f"{run.file_name} is being imported in the background; this page shows how it goes.",
+                )
+            else:
+                run = self._run_import(request, upload=upload, dry_run=dry_run)
+                self._announce(request, run)
             return HttpResponseRedirect(reverse("admin:wordpress_importrun_change", args=[run.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -207,6 +230,20 @@ class ImportRunAdmin(admin.ModelAdmin):
             )
 
 
+def progress_of(run: ImportRun) -> dict:
+    """The run's status and, while it runs in the background, its task's (READY, RUNNING, …) from the Tasks API."""
+    from .tasks import import_stored_file
+
+    state = {"status": run.status, "finished": run.status != ImportRun.Status.RUNNING, "task": None}
+    task_id = (run.report or {}).get("task_id") if run.status == ImportRun.Status.RUNNING else None
+    if task_id and import_stored_file.get_backend().supports_get_result:
+        try:
+            state["task"] = str(import_stored_file.get_result(task_id).status)
+        except Exception:  # noqa: BLE001 - a result the backend no longer keeps is simply unknown
+            state["task"] = None
+    return state
+
+
 def report_context(run: ImportRun) -> dict:
     """The summary table (created / updated / unchanged / skipped per kind) and the details to read."""
     report = run.get_report()
@@ -219,6 +256,8 @@ def report_context(run: ImportRun) -> dict:
     ]
     return {
         "run": run,
+        "progress": progress_of(run),
+        "progress_url": reverse("admin:wordpress_importrun_progress", args=[run.pk]),
         "report": report,
         "outcomes": [outcome.capitalize() for outcome in OUTCOMES],
         "rows": rows,

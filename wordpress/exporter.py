@@ -8,10 +8,11 @@ use, so the IDs in one export never collide.
 
 from __future__ import annotations
 
+import html as html_module
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -24,6 +25,8 @@ from comments.models import Comment
 from posts.feeds import XML_ILLEGAL_CHARACTERS, absolute_links
 from posts.models import BodyFormat, Category, Image, Page, Post, Tag
 from posts.rendering import MORE_MARKER, render_body, split_more
+
+from .models import ImportedItem
 
 WXR_VERSION = "1.2"
 # WordPress has no soft delete: a removed comment keeps its place in the thread with this text.
@@ -53,9 +56,12 @@ def _text(text: str) -> str:
     return escape(XML_ILLEGAL_CHARACTERS.sub("", str(text or "")))
 
 
-def _mysql_date(moment: datetime | None, *, utc: bool) -> str:
+def _mysql_date(moment: datetime | None, *, utc: bool, utc_offset: int | None = None) -> str:
+    """A date as WordPress stores it: in UTC, or local (the old site's offset for an imported post, else ours)."""
     if moment is None:
         return "0000-00-00 00:00:00"
+    if not utc and utc_offset is not None:
+        return (moment.astimezone(UTC) + timedelta(minutes=utc_offset)).strftime("%Y-%m-%d %H:%M:%S")
     moment = moment.astimezone(UTC if utc else timezone.get_current_timezone())
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
@@ -64,7 +70,44 @@ def _rfc822(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
-def wordpress_body(body: str, body_format: str, body_html: str, *, base_url: str = "") -> str:
+# A media-library figure as posts.rendering.figure_html writes it: the link to the original file, then the caption.
+_OUR_FIGURE = re.compile(
+    r'<figure class="figure"><a href="(?P<url>[^"]+)">.*?</a>(?:<figcaption>(?P<caption>.*?)</figcaption>)?</figure>',
+    re.DOTALL,
+)
+
+
+def wordpress_figures(html: str, *, images: Mapping[str, tuple[int, Image]]) -> str:
+    """Our figures as WordPress stores an inserted image: the original file with its ``wp-image-ID`` class, in a
+    ``[caption]`` when it has one. WordPress regenerates its own sizes from the attachment, so no rendition of
+    ours (``…-480w.webp``) is left for it to miss."""
+
+    def replace(match: re.Match) -> str:
+        found = images.get(html_module.unescape(match["url"]))
+        if found is None:
+            return match.group(0)
+        attachment_id, image = found
+        caption = (match["caption"] or "").replace('<span class="figure-credit">', "").replace("</span>", "").strip()
+        img = (
+            f'<img class="{"" if caption else "aligncenter "}size-full wp-image-{attachment_id}" '
+            f'src="{match["url"]}" alt="{html_module.escape(image.alt_text)}" width="{image.width}" '
+            f'height="{image.height}" />'
+        )
+        if not caption:
+            return img
+        return f'[caption id="attachment_{attachment_id}" align="aligncenter" width="{image.width}"]{img} {caption}[/caption]'
+
+    return _OUR_FIGURE.sub(replace, html)
+
+
+def wordpress_body(
+    body: str,
+    body_format: str,
+    body_html: str,
+    *,
+    base_url: str = "",
+    images: Mapping[str, tuple[int, Image]] | None = None,
+) -> str:
     """The body as WordPress expects it: imported HTML as it came; Markdown as its HTML on one line per
     block, so WordPress's auto-paragraphs add no line breaks of their own (pre blocks are kept as they are),
     with the ``<!--more-->`` marker kept. Links to this site (figures, internal links) are made absolute,
@@ -80,6 +123,8 @@ def wordpress_body(body: str, body_format: str, body_html: str, *, base_url: str
         html = body_html
     pieces = _PRE_BLOCK.split(html)
     html = "".join(piece if index % 2 else _one_line(piece) for index, piece in enumerate(pieces))
+    if images is not None:
+        html = wordpress_figures(html, images=images)
     return absolute_urls(html, base_url)
 
 
@@ -104,6 +149,7 @@ class WxrExporter:
     def __init__(self, *, base_url: str = ""):
         self.base_url = (base_url or getattr(settings, "SITE_URL", "") or "http://localhost").rstrip("/")
         self.summary = ExportSummary()
+        self._image_urls: dict[str, tuple[int, Image]] | None = None
         # New objects get IDs above every WordPress ID, so the file never repeats one.
         post_ids = [model.objects.aggregate(top=Max("legacy_id"))["top"] or 0 for model in (Post, Page, Image)] + [
             model.objects.aggregate(top=Max("pk"))["top"] or 0 for model in (Post, Page, Image)
@@ -123,6 +169,12 @@ class WxrExporter:
             )
             + 1
         )
+
+    def _images_by_url(self) -> dict[str, tuple[int, Image]]:
+        """Every media-library image by the URL of its original file, with its attachment ID in this export."""
+        if self._image_urls is None:
+            self._image_urls = {image.file.url: (self._post_id(image), image) for image in Image.objects.all()}
+        return self._image_urls
 
     def _post_id(self, obj) -> int:
         return (
@@ -219,7 +271,18 @@ class WxrExporter:
             out.write(f"\t{line}\n")
         out.write("</item>\n")
 
-    def _common(self, obj, *, post_type: str, status: str, date: datetime, slug: str, author, link: str) -> dict:
+    def _common(
+        self,
+        obj,
+        *,
+        post_type: str,
+        status: str,
+        date: datetime,
+        slug: str,
+        author,
+        link: str,
+        utc_offset: int | None = None,
+    ) -> dict:
         return {
             "title": _text(obj.title) if hasattr(obj, "title") else "",
             "link": _text(link),
@@ -228,7 +291,7 @@ class WxrExporter:
             'guid isPermaLink="false"': _text(link),
             "description": "",
             "wp:post_id": str(self._post_id(obj)),
-            "wp:post_date": cdata(_mysql_date(date, utc=False)),
+            "wp:post_date": cdata(_mysql_date(date, utc=False, utc_offset=utc_offset)),
             "wp:post_date_gmt": cdata(_mysql_date(date, utc=True)),
             "wp:post_modified": cdata(_mysql_date(getattr(obj, "updated_at", None) or date, utc=False)),
             "wp:post_modified_gmt": cdata(_mysql_date(getattr(obj, "updated_at", None) or date, utc=True)),
@@ -273,6 +336,12 @@ class WxrExporter:
             .iterator(chunk_size=200)
         )
         now = timezone.now()
+        # Imported posts go back with the old site's local dates, from which WordPress builds their permalinks.
+        offsets = dict(
+            ImportedItem.objects.filter(kind=ImportedItem.Kind.POST, utc_offset__isnull=False).values_list(
+                "legacy_id", "utc_offset"
+            )
+        )
         for post in posts:
             if post.status == Post.Status.PUBLISHED:
                 status = "future" if post.published_at > now else "publish"
@@ -286,9 +355,12 @@ class WxrExporter:
                 slug=post.slug,
                 author=post.author,
                 link=self.base_url + post.get_absolute_url(),
+                utc_offset=offsets.get(post.legacy_id) if post.legacy_id else None,
             )
             fields["content:encoded"] = cdata(
-                wordpress_body(post.body, post.body_format, post.body_html, base_url=self.base_url)
+                wordpress_body(
+                    post.body, post.body_format, post.body_html, base_url=self.base_url, images=self._images_by_url()
+                )
             )
             fields["excerpt:encoded"] = cdata(post.excerpt)
             fields["wp:comment_status"] = cdata("open" if post.comments_open else "closed")
@@ -355,7 +427,9 @@ class WxrExporter:
                 link=self.base_url + page.get_absolute_url(),
             )
             fields["content:encoded"] = cdata(
-                wordpress_body(page.body, page.body_format, page.body_html, base_url=self.base_url)
+                wordpress_body(
+                    page.body, page.body_format, page.body_html, base_url=self.base_url, images=self._images_by_url()
+                )
             )
             fields["excerpt:encoded"] = cdata("")
             fields["wp:comment_status"] = cdata("open" if page.comments_open else "closed")

@@ -54,6 +54,14 @@ class ImportedItem(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     legacy_id = models.BigIntegerField(help_text="The WordPress ID.")
     fingerprint = models.CharField(max_length=64)
+    utc_offset = models.IntegerField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Minutes WordPress's local post date was ahead of UTC. Its permalinks used that local date; "
+            "the export writes it back."
+        ),
+    )
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -15,11 +15,13 @@ class ImportReport:
     """Created / updated / unchanged / skipped per kind, plus lists a person should look at."""
 
     dry_run: bool = False
+    uploads_given: bool = True  # whether the run was given a copy of wp-content/uploads to read files from
     counts: dict[str, Counter] = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     skipped_types: Counter = field(default_factory=Counter)  # post types not imported, e.g. nav_menu_item
     comment_types: Counter = field(default_factory=Counter)  # every comment in the file, by type
     comment_statuses: Counter = field(default_factory=Counter)  # … and by approval status
     unknown_shortcodes: Counter = field(default_factory=Counter)
+    dynamic_blocks: Counter = field(default_factory=Counter)  # block-editor blocks built from WordPress's data
     missing_files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     items_total: int = 0
@@ -62,7 +64,18 @@ class ImportReport:
         if self.unknown_shortcodes:
             listed = ", ".join(f"[{name}] ×{number}" for name, number in self.unknown_shortcodes.most_common())
             lines.append(f"Unknown shortcodes left as text in bodies: {listed}.")
-        if self.missing_files:
+        if self.dynamic_blocks:
+            listed = ", ".join(f"{name} ×{number}" for name, number in self.dynamic_blocks.most_common())
+            lines.append(
+                "Dynamic blocks show nothing here (WordPress builds them from its own data when a page is shown): "
+                f"{listed}."
+            )
+        if self.missing_files and not self.uploads_given:
+            lines.append(
+                f"Attachment files not imported ({self.counts['images']['skipped']}): no uploads folder was given. "
+                "Copy the old site's wp-content/uploads here and import again with --uploads to bring them over."
+            )
+        elif self.missing_files:
             lines.append(f"Attachment files not found ({self.counts['images']['skipped']}):")
             lines.extend(f"  {path}" for path in self.missing_files)
         lines.extend(self.notes)
@@ -71,11 +84,13 @@ class ImportReport:
     def to_dict(self) -> dict:
         return {
             "dry_run": self.dry_run,
+            "uploads_given": self.uploads_given,
             "counts": {kind: dict(counter) for kind, counter in self.counts.items()},
             "skipped_types": dict(self.skipped_types),
             "comment_types": dict(self.comment_types),
             "comment_statuses": dict(self.comment_statuses),
             "unknown_shortcodes": dict(self.unknown_shortcodes),
+            "dynamic_blocks": dict(self.dynamic_blocks),
             "missing_files": self.missing_files,
             "notes": self.notes,
             "items_total": self.items_total,
@@ -83,13 +98,18 @@ class ImportReport:
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportReport:
-        report = cls(dry_run=data.get("dry_run", False), items_total=data.get("items_total", 0))
+        report = cls(
+            dry_run=data.get("dry_run", False),
+            uploads_given=data.get("uploads_given", True),
+            items_total=data.get("items_total", 0),
+        )
         for kind, counter in data.get("counts", {}).items():
             report.counts[kind] = Counter(counter)
         report.skipped_types = Counter(data.get("skipped_types", {}))
         report.comment_types = Counter(data.get("comment_types", {}))
         report.comment_statuses = Counter(data.get("comment_statuses", {}))
         report.unknown_shortcodes = Counter(data.get("unknown_shortcodes", {}))
+        report.dynamic_blocks = Counter(data.get("dynamic_blocks", {}))
         report.missing_files = list(data.get("missing_files", []))
         report.notes = list(data.get("notes", []))
         return report

@@ -17,9 +17,11 @@ from .wxr import WxrError
 if TYPE_CHECKING:
     from .exporter import ExportSummary
 
-# Bigger uploads are refused in the admin: the command line streams any size without a web request's limits.
-# Small enough to import well within a web request (about 10 s here); bigger files go through import_wxr.
+# Up to this size the admin imports during the upload request (about 10 s here); bigger files are imported by
+# a task worker while the run's page shows its progress, up to ADMIN_BACKGROUND_LIMIT (nginx lets that through
+# only for the import form). The command line, import_wxr, streams any size.
 ADMIN_UPLOAD_LIMIT = 10 * 1024 * 1024
+ADMIN_BACKGROUND_LIMIT = 512 * 1024 * 1024
 
 
 def parse_author_map(pairs: Iterable[str]) -> dict[str, str]:
@@ -81,6 +83,30 @@ def import_uploaded_file(*, upload, started_by, dry_run: bool = False) -> Import
             run.status, run.report, run.items_total = ImportRun.Status.SUCCEEDED, report.to_dict(), report.items_total
     run.finished_at = timezone.now()
     run.save()
+    return run
+
+
+def queue_uploaded_file(*, upload, started_by, dry_run: bool = False) -> ImportRun:
+    """Keep a big upload in storage and queue its import on a worker; the run says how it goes."""
+    import uuid
+
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    from . import tasks
+
+    run = ImportRun.objects.create(
+        file_name=upload.name[:255], file_size=upload.size, dry_run=dry_run, started_by=started_by
+    )
+    upload.seek(0)
+    stored_name = default_storage.save(f"wordpress-imports/{uuid.uuid4().hex}.xml", upload)
+    run_id = run.pk
+
+    def enqueue():
+        result = tasks.import_stored_file.enqueue(run_id, stored_name)
+        ImportRun.objects.filter(pk=run_id).update(report={"task_id": str(result.id)})
+
+    transaction.on_commit(enqueue)
     return run
 
 

@@ -7,6 +7,7 @@ from urllib.parse import unquote
 from django import template
 from django.core.paginator import Page as ListPage
 from django.db.models import Count, QuerySet
+from django.utils.functional import LazyObject
 
 from posts.models import Page, Post
 
@@ -16,6 +17,7 @@ from ..links import comment_page_url as _comment_page_url
 from ..links import comment_url, posting_url
 from ..models import Comment, DiscussionSettings
 from ..services import load_discussion
+from ..thread_html import render_nodes
 from ..views import COMMENTER_COOKIES
 
 register = template.Library()
@@ -30,7 +32,7 @@ def _comment_page(request) -> int | None:
 def comment_form_for(target: Post | Page, request, *, reply_to: Comment | None = None) -> CommentForm:
     """A fresh form for this reader: name, email and website from their cookies when they chose to be remembered."""
     user = getattr(request, "user", None)
-    initial: dict[str, object] = {"parent": reply_to.pk if reply_to else None}
+    initial: dict[str, object] = {"parent": reply_to.public_number if reply_to else None}
     cookies = getattr(request, "COOKIES", {})
     for field, cookie in COMMENTER_COOKIES.items():
         if cookies.get(cookie):
@@ -67,6 +69,12 @@ def discussion(context, target):
         "csrf_token": context.get("csrf_token"),
         "post_url": target.get_absolute_url(),
     }
+
+
+@register.simple_tag(takes_context=True)
+def comment_thread(context, nodes):
+    """`{% comment_thread discussion.nodes %}`: the whole nested thread in one pass (comments/thread_html.py)."""
+    return render_nodes(nodes, has_form=bool(context.get("form")))
 
 
 @register.simple_tag(name="comment_url")
@@ -111,6 +119,9 @@ def _posts_in_context(context) -> list[Post]:
     """Every post in the lists the page is already showing (never triggers a query of its own)."""
     found: list[Post] = []
     for value in context.flatten().values():
+        if issubclass(type(value), LazyObject):
+            # csrf_token, user, perms: evaluating them would issue a CSRF cookie or read the session.
+            continue
         if isinstance(value, ListPage):
             value = value.object_list
         if isinstance(value, QuerySet) and value._result_cache is None:

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything a deployment changes comes from the environment."""
 
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "django_tasks_rq",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files carry the Content-Security-Policy too: every response has it.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and auth: a cached public page costs one cache read (posts/pagecache.py).
+    "posts.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,11 +132,36 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_KEY_PREFIX,
-        }
+        },
+        # Whole public pages (posts/pagecache.py), shared by every process and machine.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}-pages",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mssite_cache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mssite_cache",
+            # Django culls a database cache past 300 entries: too few to keep counters and used links.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        # Files, not process memory: every worker of this machine sees the same pages and the same generation,
+        # so an invalidation in one process is seen by the next request in any other (and a page read is
+        # a file read, not a database query).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("PAGE_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"mssite-pages-{os.getuid()}")),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+# The full-page cache (posts/pagecache.py): seconds a public page may be served at most (changes invalidate it
+# at once), and a switch for operators.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "3600"))
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 
 # Background work through the Django Tasks API. "database" (django-tasks-db, the default) keeps the queue in
 # the site's own database, durable across restarts, run by `manage.py db_worker`; "rq" (django-tasks-rq) puts
@@ -151,6 +180,7 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": [TASKS_QUEUE]}}
 else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be database, rq or immediate, not {TASKS_BACKEND!r}.")
+
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -241,12 +271,12 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+# Seconds to wait for the mail server at each step: a hung server must never hold a request for long.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "5"))
+# Where django.core.mail.backends.filebased.EmailBackend writes each message (one file per connection).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "MS Research Notes <noreply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-# Comment notifications go out on a background thread after commit, so a slow mail server never holds up
-# the reader who posted (the tests turn it off to stay deterministic).
-COMMENTS_EMAIL_IN_BACKGROUND = env_bool("COMMENTS_EMAIL_IN_BACKGROUND", True)
 
 LOGGING = {
     "version": 1,
@@ -257,13 +287,26 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+
 # Content-Security-Policy on every response (django-csp; see docs/security.md). Our pages, the admin and
 # allauth's need no inline script or style: JavaScript lives in static/js, CSS in static/css, so markup that
 # slips into a page cannot run. Images: ours, plus https: for avatars that providers host (a social account's
 # picture, Gravatar); CSP_IMG_SRC narrows that (e.g. "'self' data:" once avatars are served locally).
-# Media (video, audio) may come from the media storage's origin (an S3 bucket when MEDIA_URL is absolute).
+# Uploads may come from the media storage's origin (an absolute MEDIA_URL, an S3 endpoint or custom domain).
 # No form-action: the social login buttons POST to us and are redirected to the provider.
-_MEDIA_ORIGIN = [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"] if urlsplit(MEDIA_URL).netloc else []
+def _media_origins() -> list[str]:
+    """Where uploaded images are served from when that is not this site: an absolute MEDIA_URL, the S3 bucket."""
+    addresses = [MEDIA_URL]
+    if MEDIA_STORAGE == "s3":
+        options = MEDIA_STORAGE_BACKEND["OPTIONS"]
+        if options["custom_domain"]:
+            addresses.append(f"{options['url_protocol']}//{options['custom_domain']}")
+        addresses.append(options["endpoint_url"] or "https://s3.amazonaws.com")
+    parts = [urlsplit(address) for address in addresses]
+    return sorted({f"{part.scheme}://{part.netloc}" for part in parts if part.netloc})
+
+
+_MEDIA_ORIGIN = _media_origins()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

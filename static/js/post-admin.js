@@ -191,7 +191,6 @@
     var queue = [];
     var current = null;
     var caret = 0;
-    var previewUrl = null;
     if (help) help.hidden = false;
 
     function errors(list, messages) {
@@ -214,10 +213,17 @@
       captionInput.value = "";
       altInput.removeAttribute("aria-invalid");
       name.textContent = current.name ? "File: " + current.name : "An image from the clipboard";
-      if (previewUrl) URL.revokeObjectURL(previewUrl);
-      previewUrl = URL.createObjectURL(current);
-      preview.src = previewUrl;
-      preview.hidden = false;
+      // A data: address (the Content-Security-Policy allows data: images, not blob:).
+      preview.hidden = true;
+      preview.removeAttribute("src");
+      var reader = new FileReader();
+      var shown = current;
+      reader.onload = function () {
+        if (current !== shown) return;
+        preview.src = reader.result;
+        preview.hidden = false;
+      };
+      reader.readAsDataURL(current);
       send.disabled = false;
       dialog.showModal();
       altInput.focus();
@@ -235,8 +241,7 @@
     function close() {
       dialog.close();
       current = null;
-      if (previewUrl) URL.revokeObjectURL(previewUrl);
-      previewUrl = null;
+      preview.removeAttribute("src");
       // Back where the author was writing (the dialog took the focus, and with it the caret).
       textarea.focus();
       textarea.setSelectionRange(caret, caret);

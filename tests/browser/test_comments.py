@@ -11,6 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from tests.browser.waiting import wait_until_images_loaded
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 from .offline import offline_avatars
@@ -179,7 +180,7 @@ def test_demo_thread_screenshot(live_server, page, screenshot):
     expect(discussion.get_by_text("Your comment is awaiting moderation.")).to_have_count(0)  # the held one is hidden
     for image in discussion.locator("img.avatar").all():
         image.scroll_into_view_if_needed()
-    page.wait_for_function("[...document.querySelectorAll('#comments img')].every(i => i.complete && i.naturalWidth)")
+    wait_until_images_loaded(page, "#comments img")
 
     # The heading and the thread, without the form below it.
     height = discussion.evaluate(

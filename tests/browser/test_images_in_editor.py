@@ -14,6 +14,7 @@ from posts.services import add_image
 from tests.factories import UserFactory
 from tests.posts_authoring.imagefiles import image_bytes, upload
 
+from .axe import axe_violations, describe
 from .test_publishing import serve_media, wait_for_images
 
 PASSWORD = "correct horse battery staple"
@@ -68,6 +69,10 @@ def test_a_pasted_image_needs_its_alt_text_then_is_uploaded_and_inserted(writing
     expect(dialog).to_be_visible()
     alt = dialog.get_by_label("Alt text (required)")
     expect(alt).to_be_focused()
+    preview = dialog.locator(".figure-upload-preview")
+    expect(preview).to_be_visible()  # the pasted picture, shown under the page's Content-Security-Policy
+    assert preview.evaluate("img => img.complete && img.naturalWidth") == 900
+    assert not axe_violations(page, context=".figure-upload"), describe(axe_violations(page, context=".figure-upload"))
     dialog.get_by_role("button", name="Upload and insert").click()
     expect(dialog.get_by_text("Describe the image for readers who cannot see it.").last).to_be_visible()
     assert not Image.objects.exists()
@@ -136,6 +141,7 @@ def test_the_media_library_grid_searches_and_fits_a_phone(live_server, page, con
     grid = page.get_by_role("list", name="Images in the media library")
     expect(grid.get_by_role("listitem")).to_have_count(3)
     wait_for_images(page)
+    assert not axe_violations(page, context=".media-grid"), describe(axe_violations(page, context=".media-grid"))
     screenshot(page, "media-library", full_page=False)
     page.locator("#searchbar").fill("lesions")
     page.locator("#searchbar").press("Enter")

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from accounts import roles
 from posts.demo import content
 from posts.models import Post
+from tests.browser.waiting import wait_until_images_loaded
 from tests.factories import UserFactory
 
 from .offline import offline_avatars
@@ -54,7 +55,7 @@ def wait_for_images(page) -> None:
     """Scroll every image into view (they load lazily) and wait until each has really loaded."""
     for image in page.locator("img").all():
         image.scroll_into_view_if_needed()
-    page.wait_for_function("[...document.images].every(image => image.complete && image.naturalWidth > 0)")
+    wait_until_images_loaded(page)
     page.evaluate("window.scrollTo(0, 0)")
 
 
@@ -135,10 +136,12 @@ def test_author_publishes_an_illustrated_post_and_an_anonymous_reader_finds_it(
         )
         reader = reader_context.new_page()
         reader.goto(live_server.url + "/")
-        expect(reader.get_by_role("link", name=title, exact=True)).to_be_visible()
+        # The post's own link on the home page (the footer's "recent posts" links to it too).
+        post_link = reader.get_by_role("main").get_by_role("link", name=title, exact=True)
+        expect(post_link).to_be_visible()
         expect(reader.get_by_text("Many readers ask what happens when treatment stops.")).to_be_visible()
 
-        reader.get_by_role("link", name=title, exact=True).click()
+        post_link.click()
         expect(reader).to_have_url(live_server.url + post.get_absolute_url())
         expect(reader.get_by_role("heading", level=1, name=title)).to_be_visible()
         figure = reader.get_by_role("figure")

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from tests.browser.waiting import wait_until_images_loaded
 from tests.factories import PostFactory
 from tests.fakes.oauth_server import BRANDS, from_django_settings
 
@@ -165,7 +166,7 @@ def test_screenshots_of_the_comment_form_signed_out_and_signed_in(live_server, p
 
 def frame_comment_form(page) -> None:
     """Scroll the discussion's heading and comment form into the window, once every image (icons, avatar) has loaded."""
-    page.wait_for_function("[...document.images].every(image => image.complete && image.naturalWidth > 0)")
+    wait_until_images_loaded(page)
     comment_form(page).get_by_role("textbox", name="Comment", exact=True).blur()
     comment_form(page).evaluate("form => window.scrollTo(0, form.getBoundingClientRect().top + window.scrollY - 96)")
 

@@ -10,6 +10,8 @@ from accounts import roles
 from posts.models import Autosave, Post
 from tests.factories import PostFactory, UserFactory
 
+from .axe import axe_violations, describe
+
 PASSWORD = "correct horse battery staple"
 
 
@@ -46,16 +48,18 @@ def test_typing_is_autosaved_every_30_seconds_without_touching_the_published_pos
     log_in(page, live_server)
     page.clock.install()
     page.goto(change_url(live_server, published))
+    # Stop the page's clock from running with real time: from here only run_for moves it.
+    page.clock.pause_at(page.evaluate("Date.now()") + 10)
     body = page.get_by_role("textbox", name="Body")
     body.press("Control+End")
     body.press_sequentially(" A new trial reports otherwise.")
 
     status = page.locator("#autosave-status")
     expect(status).to_be_empty()
-    page.clock.run_for(29_000)
+    page.clock.run_for(27_000)  # 27 s after the page loaded (plus the moment before the clock stopped)
     page.wait_for_timeout(300)
     assert not Autosave.objects.exists()  # not before 30 seconds
-    page.clock.run_for(2_000)
+    page.clock.run_for(4_000)
 
     expect(status).to_contain_text("Unsaved changes kept at")
     autosave = Autosave.objects.get(post=published)
@@ -98,6 +102,9 @@ def test_leaving_with_unsaved_changes_warns_autosaves_and_the_text_is_offered_on
     page.goto(change_url(live_server, published))
     offer = page.get_by_role("region", name=re.compile("Unsaved text from"))
     expect(offer).to_be_visible()
+    assert not axe_violations(page, context=".autosave-offer"), describe(
+        axe_violations(page, context=".autosave-offer")
+    )
     screenshot(page, "autosave-offer", full_page=False)
     offer.get_by_role("link", name="Restore the unsaved text").click()
     expect(page.get_by_role("textbox", name="Body")).to_have_value(re.compile("Written just before the tab closed.$"))
@@ -138,6 +145,7 @@ def test_an_author_compares_two_versions_and_restores_the_older_one(live_server,
     comparison = page.locator(".revision-compare")
     expect(comparison.locator("del").filter(has_text="weakly")).to_be_visible()
     expect(comparison.locator("del").filter(has_text="A second paragraph.")).to_be_visible()
+    assert not axe_violations(page, context=".revisions"), describe(axe_violations(page, context=".revisions"))
     screenshot(page, "revisions")
 
     page.get_by_role("button", name="Restore this version").click()

@@ -157,7 +157,10 @@ class Cluster:
         )  # fmt: skip
 
     def start_worker(self) -> None:
-        self._spawn("worker", [PYTHON, "manage.py", "rqworker", "--with-scheduler", self.queue])
+        self._spawn(
+            "worker",
+            [PYTHON, "manage.py", "rqworker", "--with-scheduler", "--job-class", "django_tasks_rq.Job", self.queue],
+        )
 
     def kill_worker(self) -> None:
         """Kill the worker at once (SIGKILL: no goodbye), as a crash or an OOM kill would."""

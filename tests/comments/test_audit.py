@@ -32,7 +32,7 @@ def respond(html: str) -> str:
 
 def returning_guest(email="ada@example.org"):
     """A guest with an earlier approved comment, so the previous-approval rule lets them through."""
-    CommentFactory(author_email=email)
+    CommentFactory(author_name="Ada Reader", author_email=email)
 
 
 # Model and storage ------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ def test_email_and_feed_links_reach_the_comment_page_that_shows_the_comment(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     post = paged_post()
-    CommentFactory(author_email="ada@example.org")  # a returning guest: approved at once
+    CommentFactory(author_name="Ada Reader", author_email="ada@example.org")  # a returning guest: approved at once
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(post_url(post), comment_data(post, comment="On page three."))
@@ -231,7 +231,8 @@ class SaysSpam:
 
 def test_a_comment_marked_spam_is_not_shown_to_its_author_as_awaiting_moderation(client, settings, notified):
     settings.COMMENTS_SPAM_CHECKERS = ["tests.comments.test_audit_fixes.SaysSpam"]
-    CommentFactory(author_email="ada@example.org")  # a returning guest, so only the hook holds it back
+    # A returning guest, so only the hook holds it back.
+    CommentFactory(author_name="Ada Reader", author_email="ada@example.org")
     post = PostFactory()
 
     client.post(post_url(post), comment_data(post, comment="Cheap pills"))

@@ -28,7 +28,7 @@ def guest_comment(post=None, **overrides) -> Comment:
 
 
 def returning_guest(email="grace@example.org"):
-    CommentFactory(author_email=email, status=Comment.Status.APPROVED)
+    CommentFactory(author_name="Grace", author_email=email, status=Comment.Status.APPROVED)
 
 
 def test_first_time_guest_is_held_for_moderation():

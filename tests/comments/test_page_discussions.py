@@ -33,9 +33,9 @@ def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def known_guest(email="ada@example.org"):
+def known_guest(email="ada@example.org", name="Ada Reader"):
     """A guest with an earlier approved comment, so the previous-approval rule lets them through."""
-    CommentFactory(author_email=email)
+    CommentFactory(author_name=name, author_email=email)
 
 
 @pytest.fixture
@@ -284,7 +284,7 @@ def test_a_guest_follows_a_pages_discussion_confirms_and_unsubscribes(
 ):
     settings.COMMENTS_FLOOD_SECONDS = 0
     known_guest()
-    known_guest("bob@example.org")
+    known_guest("bob@example.org", name="Bob")
     assert "Notify me of new comments via email." in read(client, about)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(page_url(about), comment_data(about, comment="Keep me posted.", notify_comments="on"))

@@ -245,29 +245,38 @@ def test_no_badge_when_nothing_waits(editor_client, post):
     assert "pending-count" not in editor_client.get(reverse("admin:index")).content.decode()
 
 
-def test_author_cannot_open_or_moderate_comments(client, author, post):
-    comment = CommentFactory(post=post, status=A.PENDING)
+def test_author_cannot_see_or_moderate_the_discussion_under_another_authors_post(client, author):
+    from tests.factories import UserFactory
+
+    others = PostFactory(title="Olle's post", author=UserFactory(username="olle", is_staff=True))
+    comment = CommentFactory(post=others, status=A.PENDING, body="Under someone else's post")
     client.force_login(author)
 
     listing = client.get(CHANGELIST)
     action = _run_action(client, "bulk_approve", [comment], follow=False)
     reply = client.post(reverse("admin:comments_comment_reply", args=[comment.pk]), {"body": "Hi"})
+    row = client.post(reverse("admin:comments_comment_row_action", args=[comment.pk]), {"do": "approve"})
 
-    assert listing.status_code == 403
-    assert action.status_code == 403
-    assert reply.status_code == 403
+    assert listing.status_code == 200
+    assert "Under someone else" not in listing.content.decode()
+    assert action.status_code == 302
+    assert reply.status_code == 404
+    assert row.status_code == 404
     assert _status(comment) == A.PENDING
+    assert not Comment.objects.filter(parent=comment).exists()
     assert "pending-count" not in client.get(reverse("admin:index")).content.decode()
 
 
-def test_viewer_without_moderation_permission_sees_no_bulk_actions(client, post):
+def test_viewer_without_moderation_permission_sees_no_bulk_actions(client):
     from django.contrib.auth.models import Permission
 
     from tests.factories import UserFactory
 
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
-    CommentFactory(post=post, status=A.PENDING)
+    # Without moderation rights, one sees the discussion under one's own posts only.
+    CommentFactory(post=PostFactory(author=viewer), status=A.PENDING)
+    CommentFactory(status=A.PENDING)
     client.force_login(viewer)
 
     html = client.get(CHANGELIST).content.decode()

@@ -55,7 +55,7 @@ def test_every_email_to_a_subscriber_has_a_one_click_unsubscribe_that_works_with
             client.post(link_path(confirmation, "/comments/subscription/confirm/"))
     mailoutbox.clear()
 
-    CommentFactory(post=PostFactory(), author_email="bob@example.org")
+    CommentFactory(post=PostFactory(), author_name="Bob", author_email="bob@example.org")
     with capture(execute=True):
         post_comment(Client(REMOTE_ADDR="192.0.2.5"), post, name="Bob", email="bob@example.org", comment="Reply.")
         PostFactory(title="Exercise and fatigue", author=author, published_at=timezone.now())

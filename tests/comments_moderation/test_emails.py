@@ -47,7 +47,7 @@ def test_a_broken_mail_server_never_loses_the_comment(
     settings.EMAIL_BACKEND = f"tests.comments_moderation.helpers.{backend}"
 
     with (
-        caplog.at_level(logging.ERROR, logger="comments.notifications"),
+        caplog.at_level(logging.ERROR, logger="comments.tasks"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         held = post_comment(client, PostFactoryWithAuthor(post), name="Newcomer", email="new@example.org")
@@ -59,31 +59,7 @@ def test_a_broken_mail_server_never_loses_the_comment(
     assert client.get(post.get_absolute_url()).content.decode().count("Still posted while mail is down.") == 1
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert errors, "the failure must be logged"
-    assert all(record.name == "comments.notifications" for record in errors)
-
-
-def test_in_production_a_slow_mail_server_never_holds_up_the_reader(
-    client, post, editor, settings, django_capture_on_commit_callbacks
-):
-    from comments import notifications
-
-    from .helpers import GatedBackend
-
-    settings.EMAIL_BACKEND = "tests.comments_moderation.helpers.GatedBackend"
-    settings.COMMENTS_EMAIL_IN_BACKGROUND = True
-    GatedBackend.gate.clear()
-    GatedBackend.delivered.clear()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_comment(client, post, comment="Posted while the mail server is slow.")
-
-    # The reader has their page while the moderator's email is still on its way.
-    assert response.status_code == 302
-    assert GatedBackend.delivered == []
-
-    GatedBackend.gate.set()
-    assert notifications.wait_for_background_mail(timeout=10) == 1
-    assert [message.to for message in GatedBackend.delivered] == [["eddie@example.org"]]
+    assert all(record.name == "comments.tasks" for record in errors)
 
 
 def PostFactoryWithAuthor(post):  # noqa: N802 - reads like the factory it wraps
@@ -202,7 +178,8 @@ def test_each_moderator_gets_links_signed_for_themselves(
     for moderator in (editor, superuser):
         for action, url in _moderation_links(mailoutbox, moderator.email).items():
             token = url.rstrip("/").rsplit("/", 1)[1]
-            assert read_link_token(token) == (comment.pk, action, moderator.pk)
+            link = read_link_token(token)
+            assert (link.comment_id, link.action, link.moderator_id) == (comment.pk, action, moderator.pk)
 
 
 @pytest.mark.parametrize(
@@ -357,7 +334,8 @@ def test_ticking_notify_me_sends_a_confirmation_and_nothing_else_until_confirmed
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        CommentFactory(post=PostFactoryWithAuthor(post), author_email="bob@example.org")  # known author
+        # A known author.
+        CommentFactory(post=PostFactoryWithAuthor(post), author_name="Bob", author_email="bob@example.org")
         post_comment(client, post, name="Bob", email="bob@example.org", comment="Another reply.")
 
     assert "ada@example.org" not in to(mailoutbox)  # unconfirmed: hears nothing
@@ -389,7 +367,7 @@ def test_confirmed_subscriber_hears_of_new_comments_and_unsubscribes_with_one_cl
     client, post, known_guest, mailoutbox, django_capture_on_commit_callbacks
 ):
     _subscribe_to_comments(client, post, mailoutbox, django_capture_on_commit_callbacks)
-    CommentFactory(post=PostFactoryWithAuthor(post), author_email="bob@example.org")
+    CommentFactory(post=PostFactoryWithAuthor(post), author_name="Bob", author_email="bob@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(client, post, name="Bob", email="bob@example.org", comment="Ocrelizumab worked for me.")
@@ -421,7 +399,7 @@ def test_the_unsubscribe_link_in_a_browser_asks_first(
     client, post, known_guest, mailoutbox, django_capture_on_commit_callbacks
 ):
     _subscribe_to_comments(client, post, mailoutbox, django_capture_on_commit_callbacks)
-    CommentFactory(post=PostFactoryWithAuthor(post), author_email="bob@example.org")
+    CommentFactory(post=PostFactoryWithAuthor(post), author_name="Bob", author_email="bob@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(client, post, name="Bob", email="bob@example.org", comment="Ocrelizumab worked for me.")
     news = next(message for message in mailoutbox if message.to == ["ada@example.org"])

@@ -270,3 +270,24 @@ def test_readers_cannot_autosave(client):
     assert response.status_code == 302
     assert "/login/" in response.url
     assert not Autosave.objects.exists()
+
+
+def test_two_autosaves_at_once_end_in_one_row_with_the_later_text(author, monkeypatch):
+    """The 30-second autosave and the one on leaving may race: the loser of the insert updates instead."""
+    from django.db import IntegrityError
+
+    post = PostFactory(author=author)
+    real = Autosave.objects.update_or_create
+
+    # The other request inserted its row after this one looked and found none.
+    Autosave.objects.create(post=post, user=author, body="From the other request")
+
+    def other_request_won(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(Autosave.objects, "update_or_create", other_request_won)
+
+    revisions.save_autosave(post=post, user=author, title=post.title, excerpt="", body="From this request")
+
+    monkeypatch.setattr(Autosave.objects, "update_or_create", real)
+    assert list(Autosave.objects.values_list("body", flat=True)) == ["From this request"]

@@ -11,6 +11,12 @@ from posts.services import add_image
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def canonical_origin_is_the_test_client(settings):
+    """Feeds link to SITE_URL; here it is the test client's own host, so links can be followed."""
+    settings.SITE_URL = "http://testserver"
+
+
 @pytest.fixture
 def editor(db):
     """Someone who may read and edit every author's posts."""

@@ -36,7 +36,7 @@ def posts():
     anti_cd20 = CategoryFactory(name="Anti-CD20", slug="anti-cd20", parent=treatment)
     tag = TagFactory(name="Rituximab", slug="rituximab")
     newest = PostFactory(
-        title="Rituximab & SPMS <trial>",
+        title="Rituximab & SPMS, EDSS <6",
         author=author,
         body="Rituximab in **secondary progressive** MS.",
         excerpt="A trial summary.",
@@ -60,7 +60,7 @@ def test_rss_feed_has_the_newest_public_posts_with_full_content(client, posts):
     assert response["Content-Type"].startswith("application/rss+xml")
     assert feed.version == "rss20"
     assert feed.feed.link == "http://testserver/"
-    assert [entry.title for entry in feed.entries] == ["Rituximab & SPMS <trial>", "Vitamin D"]
+    assert [entry.title for entry in feed.entries] == ["Rituximab & SPMS, EDSS <6", "Vitamin D"]
     entry = feed.entries[0]
     assert entry.link == f"http://testserver{newest.get_absolute_url()}"
     assert entry.published_parsed[:4] == (2024, 3, 7, 9)
@@ -77,7 +77,7 @@ def test_atom_feed_parses_and_has_full_content(client, posts):
 
     assert response["Content-Type"].startswith("application/atom+xml")
     assert feed.version == "atom10"
-    assert [entry.title for entry in feed.entries] == ["Rituximab & SPMS <trial>", "Vitamin D"]
+    assert [entry.title for entry in feed.entries] == ["Rituximab & SPMS, EDSS <6", "Vitamin D"]
     entry = feed.entries[0]
     assert entry.link == f"http://testserver{newest.get_absolute_url()}"
     assert entry.author == "Gavin G"
@@ -106,16 +106,16 @@ def test_category_feed_has_the_posts_of_the_category_and_its_subcategories(clien
     _, feed = parse(client, "/category/treatment/feed/")
     _, child_feed = parse(client, "/category/treatment/anti-cd20/feed/")
 
-    assert [entry.title for entry in feed.entries] == ["Rituximab & SPMS <trial>", "Vitamin D"]
+    assert [entry.title for entry in feed.entries] == ["Rituximab & SPMS, EDSS <6", "Vitamin D"]
     assert "Treatment" in feed.feed.title
     assert feed.feed.link == "http://testserver/category/treatment/"
-    assert [entry.title for entry in child_feed.entries] == ["Rituximab & SPMS <trial>"]
+    assert [entry.title for entry in child_feed.entries] == ["Rituximab & SPMS, EDSS <6"]
 
 
 def test_tag_feed_has_the_posts_with_the_tag(client, posts):
     _, feed = parse(client, "/tag/rituximab/feed/")
 
-    assert [entry.title for entry in feed.entries] == ["Rituximab & SPMS <trial>"]
+    assert [entry.title for entry in feed.entries] == ["Rituximab & SPMS, EDSS <6"]
     assert feed.feed.link == "http://testserver/tag/rituximab/"
 
 

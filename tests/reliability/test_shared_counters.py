@@ -2,8 +2,6 @@
 
 import pytest
 
-from tests.reliability.embedded import EmbeddedSite
-
 ADMIN_LOGIN = """
 from django.test import Client
 client = Client()
@@ -15,13 +13,12 @@ print("signed in" if response.status_code == 302 else "refused")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    site = EmbeddedSite(tmp_path_factory.mktemp("embedded"))
-    site.run(
+def site(embedded_site):
+    embedded_site.run(
         "from django.contrib.auth.models import User; "
         "User.objects.create_user('editor', 'editor@example.org', 'the right one', is_staff=True); print('ok')"
     )
-    return site
+    return embedded_site
 
 
 def test_the_embedded_default_cache_is_shared_by_processes(site):

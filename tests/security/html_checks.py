@@ -43,10 +43,16 @@ class _Scanner(HTMLParser):
             elif name in URL_ATTRIBUTES or name == "srcset":
                 if _scheme_of(value).startswith(SCRIPT_SCHEMES):
                     self.script_urls.append((tag, name, value))
-            elif tag == "meta" and name == "content" and "javascript:" in _scheme_of(value):
+            elif self._is_refresh(tag, name, attributes) and _scheme_of(value.split("=", 1)[-1]).startswith(
+                SCRIPT_SCHEMES
+            ):
                 self.script_urls.append((tag, name, value))
 
     handle_startendtag = handle_starttag
+
+    @staticmethod
+    def _is_refresh(tag: str, name: str, attributes: dict) -> bool:
+        return tag == "meta" and name == "content" and attributes.get("http-equiv", "").lower() == "refresh"
 
 
 def scan(html: str) -> _Scanner:

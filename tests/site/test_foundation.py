@@ -82,11 +82,11 @@ def test_development_defaults_need_no_configuration():
     assert result.returncode == 0, result.stderr
 
 
-def test_production_behind_its_proxy_counts_readers_not_the_proxy_and_mails_in_the_background():
+def test_production_behind_its_proxy_counts_readers_not_the_proxy_and_queues_background_work_in_the_database():
     script = (
         "from django.conf import settings; "
         "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.SECURE_PROXY_SSL_HEADER[0], "
-        "settings.COMMENTS_EMAIL_IN_BACKGROUND)"
+        "settings.TASKS['default']['BACKEND'])"
     )
     result = run_manage(
         "shell",
@@ -99,4 +99,4 @@ def test_production_behind_its_proxy_counts_readers_not_the_proxy_and_mails_in_t
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].split() == ["1", "HTTP_X_FORWARDED_PROTO", "True"]
+    assert result.stdout.splitlines()[-1].split() == ["1", "HTTP_X_FORWARDED_PROTO", "django_tasks_db.DatabaseBackend"]

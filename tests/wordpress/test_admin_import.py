@@ -122,7 +122,7 @@ def test_upload_page_states_the_size_limit_and_the_command_for_bigger_files(admi
 
     text = text_of(page)
     assert page.status_code == 200
-    assert "Files up to 10 MB." in text
+    assert "Files up to 512 MB." in text
     assert "python manage.py import_wxr export.xml --uploads wp-content/uploads" in text
     assert "Dry run: only report what the import would do" in text
 
@@ -267,7 +267,7 @@ def test_files_that_are_not_wordpress_exports_are_refused_clearly(admin_client, 
 
 
 def test_a_file_over_the_limit_is_refused_with_the_command_to_use(admin_client, monkeypatch):
-    monkeypatch.setattr(services, "ADMIN_UPLOAD_LIMIT", 1024 * 1024)
+    monkeypatch.setattr(services, "ADMIN_BACKGROUND_LIMIT", 1024 * 1024)
     padded = WXR.replace("</channel>", "<!--" + "x" * (2 * 1024 * 1024) + "--></channel>")
 
     response = admin_client.post(UPLOAD, {"file": wxr_file(padded, name="huge.xml")})

@@ -206,7 +206,8 @@ def test_an_imported_commenters_script_link_and_name_are_harmless(wxr, client):
     assert 'id="comment-10"' in page
     assert "javascript:" not in page
     assert '<script>alert("name")' not in page
-    assert "&lt;script&gt;" in page  # the name is shown as text
+    # WordPress keeps names as HTML: its markup is stripped (as wp_strip_all_tags would), the text kept.
+    assert Comment.objects.get(legacy_id=10).author_name == "Eve"
 
 
 # What the command reports ------------------------------------------------------------------------

@@ -55,8 +55,8 @@ def test_count_items_for_the_progress_bar_reads_in_chunks(wxr, monkeypatch):
 
 @pytest.mark.django_db
 def test_many_posts_import_in_batches_with_their_threads(wxr, monkeypatch):
-    monkeypatch.setattr(importer, "POST_BATCH", 7)
-    monkeypatch.setattr(importer, "COMMENT_BATCH", 20)
+    monkeypatch.setattr(importer.run, "POST_BATCH", 7)
+    monkeypatch.setattr(importer.run, "COMMENT_BATCH", 20)
     export = wxr.write(
         *(
             wxr.item(

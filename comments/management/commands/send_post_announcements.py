@@ -1,4 +1,8 @@
-"""Email new-post subscribers about scheduled posts whose time has come. Safe to run as often as you like."""
+"""Catch up on new-post announcements by hand. Safe to run as often as you like.
+
+Not needed in normal running: saving a public or scheduled post queues ``comments.tasks.announce_post`` for its
+publication time. This helps after restoring a database whose task queue was lost.
+"""
 
 from django.core.management.base import BaseCommand
 
@@ -7,8 +11,8 @@ from comments import notifications
 
 class Command(BaseCommand):
     help = (
-        "Announce public posts that have not been announced yet (scheduled posts need this; there is no cron "
-        "inside the site). Each post is announced once; posts older than a week and imported posts never are."
+        "Announce public posts that have not been announced yet (normally a task queued for each post's "
+        "publication time does it). Each post is announced once; posts older than a week and imported posts never are."
     )
 
     def add_arguments(self, parser):

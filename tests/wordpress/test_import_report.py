@@ -1,0 +1,82 @@
+"""The import report adds up: each term counted once, and it says why files were not brought over."""
+
+import pytest
+
+from tests.wordpress.conftest import THEME_TEST_DATA
+from wordpress.report import ImportReport
+from wordpress.services import import_wxr
+
+pytestmark = pytest.mark.django_db
+
+BLOCK_TEST_DATA = THEME_TEST_DATA.parent / "64-block-test-data.xml"
+
+
+def test_terms_declared_twice_are_counted_once(wxr):
+    tag = (
+        "<wp:tag><wp:term_id>9</wp:term_id><wp:tag_slug>shadow</wp:tag_slug><wp:tag_name>Shadow</wp:tag_name></wp:tag>"
+    )
+    again = (
+        "<wp:term><wp:term_id>9</wp:term_id><wp:term_taxonomy>post_tag</wp:term_taxonomy>"
+        "<wp:term_slug>shadow</wp:term_slug><wp:term_parent></wp:term_parent><wp:term_name>Shadow</wp:term_name></wp:term>"
+    )
+    export = wxr.write(wxr.item(1, "Post", terms=(("post_tag", "shadow", "Shadow"),)), terms=tag + again)
+
+    first = import_wxr(source=export)
+    second = import_wxr(source=export)
+
+    assert first.counts["tags"] == {"created": 1}
+    assert second.counts["tags"] == {"unchanged": 1}
+
+
+def test_a_term_only_named_by_a_post_is_created_once_then_unchanged(wxr):
+    export = wxr.write(
+        wxr.item(1, "Post", terms=(("post_tag", "undeclared", "Undeclared"), ("category", "loose", "Loose")))
+    )
+
+    first = import_wxr(source=export)
+    second = import_wxr(source=export)
+
+    assert (first.counts["tags"], first.counts["categories"]) == ({"created": 1}, {"created": 1})
+    assert (second.counts["tags"], second.counts["categories"]) == ({"unchanged": 1}, {"unchanged": 1})
+
+
+@pytest.mark.parametrize("fixture", [THEME_TEST_DATA, BLOCK_TEST_DATA], ids=["theme", "blocks"])
+def test_the_shared_exports_count_the_same_terms_both_times(fixture):
+    first = import_wxr(source=fixture)
+    second = import_wxr(source=fixture)
+
+    for kind in ("categories", "tags"):
+        assert first.counts[kind]["created"] == second.counts[kind]["unchanged"], kind
+        assert sum(first.counts[kind].values()) == sum(second.counts[kind].values()), kind
+    assert second.total_changes == 0
+
+
+def test_without_an_uploads_folder_the_report_says_so_instead_of_files_not_found(wxr):
+    attachment = wxr.item(
+        20,
+        "scan",
+        post_type="attachment",
+        status="inherit",
+        attachment_url="https://old.example.org/wp-content/uploads/2019/03/mri-scan.jpg",
+    )
+
+    report = import_wxr(source=wxr.write(attachment))
+    details = ImportReport.from_dict(report.to_dict()).details()  # as the admin shows a stored run
+
+    assert not any("not found" in line for line in details)
+    assert any(line.startswith("Attachment files not imported (1): no uploads folder was given.") for line in details)
+
+
+def test_with_an_uploads_folder_missing_files_are_listed(wxr, tmp_path):
+    attachment = wxr.item(
+        20,
+        "scan",
+        post_type="attachment",
+        status="inherit",
+        attachment_url="https://old.example.org/wp-content/uploads/2019/03/mri-scan.jpg",
+    )
+
+    details = import_wxr(source=wxr.write(attachment), uploads_dir=tmp_path).details()
+
+    assert "Attachment files not found (1):" in details
+    assert "  2019/03/mri-scan.jpg" in details
