@@ -163,7 +163,7 @@ class Comment(models.Model):
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Comment, instance=self)):
             self.thread_path = "~"  # placeholder until the primary key exists
             super().save(*args, **kwargs)
-            self.thread_path = self.compute_thread_path(place.parent_path)
+            self.thread_path = self.compute_thread_path()  # under place.parent_pk, set above
             self.depth = place.depth
             Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path, depth=self.depth)
 
