@@ -19,14 +19,15 @@ WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve cluster test lint format install install-dev chromium nginx node-tools admin-password migrate clean bench
+.PHONY: help run serve cluster test test-fast typecheck lint format install install-dev chromium nginx node-tools admin-password migrate clean bench
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/ (PORT=8061 make run for another port)"
 	@echo "make test     install test tools and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make cluster  two app servers, a worker, PostgreSQL, Redis and local S3 on this machine"
-	@echo "make lint     ruff check and format check"
-	@echo "make format   ruff fix and format"
+	@echo "make test-fast  everything but the browser tests (no Chromium needed)"
+	@echo "make lint     ruff, django-upgrade, djhtml and mypy, as pre-commit runs them"
+	@echo "make format   ruff fix and format, templates reindented"
 	@echo "make bench    load-test a production-mode site on PostgreSQL (REDIS_URL=redis://... to use Redis)"
 
 $(PY):
@@ -107,13 +108,20 @@ nginx:
 test: install-dev chromium node-tools nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# For a newcomer on a laptop: the whole suite except the browser tests, so no Chromium and no npm tools.
+test-fast: install-dev
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+typecheck: install-dev
+	$(VENV)/bin/mypy
+
 lint: install-dev
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pre-commit run --all-files
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	git ls-files '*.html' | xargs $(VENV)/bin/djhtml
 
 # Not part of `make test` or CI: numbers, not timed tests (see docs/performance.md).
 bench: install-dev

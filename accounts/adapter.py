@@ -1,23 +1,65 @@
-"""The one place where allauth's behaviour is adjusted for this site's commenters and authors."""
+"""The one place where allauth's and the comments app's behaviour is adjusted for this site's readers and authors."""
 
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError, AuthProcess
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import simulation
+from accounts.identity import commenter_identity
+from comments import adapter as comments_adapter
 
 logger = logging.getLogger(__name__)
 
 # Where a failed sign-in offers to go back to when allauth lost the state (forged or expired).
 RETURN_TO_SESSION_KEY = "accounts_social_login_return_to"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The one rule for a reader's address: allauth's (``ALLAUTH_TRUSTED_PROXY_COUNT`` proxies of ours).
+
+    Comments (flood control, the moderation desk), the social-login rate limits and allauth's own login
+    limits all count the same address. None when there is no valid one.
+    """
+    try:
+        candidate = get_account_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
+    return comments_adapter.valid_ip(candidate)
+
+
+class CommentsAdapter(comments_adapter.CommentsAdapter):
+    """Commenters sign in with a provider: their provider identity, the provider icons, allauth's verified emails."""
+
+    signed_in_template = "accounts/comments/signed_in_as.html"
+    login_template = "accounts/comments/login_providers.html"
+
+    def identity_for(self, user) -> comments_adapter.CommenterIdentity:
+        identity = commenter_identity(user)
+        if identity is None:
+            return super().identity_for(user)
+        return comments_adapter.CommenterIdentity(
+            name=(identity.name.strip() or user.get_username())[:245],
+            email=(identity.email or "").strip(),
+            url=identity.url.strip(),
+            avatar_url=identity.avatar_url.strip(),
+        )
+
+    def client_ip(self, request: HttpRequest) -> str | None:
+        return client_ip(request)
+
+    def email_is_verified(self, user, email: str) -> bool:
+        """allauth verified the address for this account (a provider's verified email, or a confirmed one)."""
+        return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -14,6 +14,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import checks  # noqa: F401  (registers the system checks)
+        from accounts.roles import give_demo_author_a_role
+        from posts.signals import demo_content_loaded
+
+        demo_content_loaded.connect(give_demo_author_a_role, dispatch_uid="accounts.roles.give_demo_author_a_role")
 
         # Login limits and one-time codes live in the cache, which must be shared by every worker process.
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="accounts.create_cache_table")

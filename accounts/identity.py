@@ -1,12 +1,12 @@
 """Who a signed-in commenter is: the name, avatar and profile link their comments carry.
 
-The comments app never imports accounts; it calls the function named by COMMENTS_IDENTITY_FUNCTION,
-which is `commenter_identity` here.
+The comments app never imports accounts; it asks its adapter (COMMENTS_ADAPTER), which is
+`accounts.adapter.CommentsAdapter` here and calls `commenter_identity`.
 """
 
 from dataclasses import dataclass
 
-from allauth.account.internal.flows.login import get_authentication_records
+from allauth.account.authentication import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers import registry

@@ -3,7 +3,6 @@
 import logging
 import time
 
-from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers import registry
 from django.conf import settings
@@ -11,7 +10,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 
-from accounts.adapter import authentication_error_page
+from accounts.adapter import authentication_error_page, client_ip
 from accounts.identity import provider_name
 
 logger = logging.getLogger(__name__)
@@ -36,7 +35,7 @@ def rate_limited(request: HttpRequest, *, kind: str) -> bool:
     """Count this request against the client IP's per-minute budget; True when it is over."""
     limit = settings.SOCIAL_LOGIN_RATE_LIMITS[kind]
     window = int(time.time() // 60)
-    key = f"accounts:social-rl:{kind}:{get_account_adapter().get_client_ip(request)}:{window}"
+    key = f"accounts:social-rl:{kind}:{client_ip(request)}:{window}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

@@ -6,8 +6,7 @@ from django.db import transaction
 from django.db.models import TextChoices
 
 from accounts.identity import provider_name
-
-ANONYMOUS_NAME = "Anonymous"
+from comments.models import ANONYMOUS_NAME
 
 
 class CommentsOnDelete(TextChoices):
@@ -103,13 +102,7 @@ def delete_account(*, user, comments: CommentsOnDelete) -> None:
         # Deepest first, so a comment whose only replies were the reader's own becomes deletable.
         for comment in own_comments.order_by("-depth", "-pk"):
             if comment.replies.exists():
-                comment.is_removed = True
-                comment.body = comment.body_html = ""
-                comment.user = None
-                comment.author_name = ANONYMOUS_NAME
-                comment.author_email = comment.author_url = comment.author_avatar_url = comment.user_agent = ""
-                comment.ip_address = None
-                comment.save()
+                comment.empty()
             else:
                 comment.delete()
     get_user_model().objects.filter(pk=user.pk).delete()

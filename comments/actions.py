@@ -6,13 +6,12 @@ Every change of status goes through here so that the emails owed when a comment 
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-
-from posts import pagecache
 
 from . import links, tasks, threads
 from .models import Action, Comment, DiscussionSettings
@@ -28,7 +27,7 @@ _METHODS = {
 }
 
 
-def can_moderate(user: AbstractBaseUser | None) -> bool:
+def can_moderate(user: Any) -> bool:
     """May this person moderate every discussion (editors, administrators)?"""
     return bool(user and user.is_active and (user.is_superuser or user.has_perm("comments.moderate_comment")))
 
@@ -109,7 +108,7 @@ def delete_permanently(*, comments: Iterable[Comment]) -> tuple[int, int]:
         # Deepest first: replies deleted in the same batch no longer hold their parent in place.
         for comment in sorted(comments, key=lambda comment: -comment.depth):
             if Comment.objects.filter(parent_id=comment.pk).exists():
-                _empty(comment)
+                comment.empty()
                 kept += 1
             else:
                 comment.delete()
@@ -117,34 +116,18 @@ def delete_permanently(*, comments: Iterable[Comment]) -> tuple[int, int]:
     return deleted, kept
 
 
-def _empty(comment: Comment) -> None:
-    comment.body = comment.body_html = ""
-    comment.author_email = comment.author_url = comment.author_avatar_url = comment.user_agent = ""
-    comment.ip_address = None
-    comment.user = None
-    comment.is_removed = True
-    Comment.objects.filter(pk=comment.pk).update(
-        body="",
-        body_html="",
-        author_email="",
-        author_url="",
-        author_avatar_url="",
-        user_agent="",
-        ip_address=None,
-        user=None,
-        is_removed=True,
-    )
-    pagecache.invalidate()  # a queryset update sends no signal
-
-
-def reply_as_moderator(*, parent: Comment, user: AbstractBaseUser, body: str) -> Comment:
+def reply_as_moderator(*, parent: Comment, user: Any, body: str) -> Comment:
     """A moderator's reply from the admin: approved at once, and it approves the comment it answers.
 
     At the site's maximum depth the reply joins the parent's level instead, by the same rule as a reader's
     reply (threads.place_reply).
     """
-    place = threads.place_reply(parent, max_depth=DiscussionSettings.load().thread_depth)
-    attach_to = parent if place.parent_pk == parent.pk else Comment.objects.filter(pk=place.parent_pk).first()
+    place = threads.place_reply(parent, max_depth=DiscussionSettings.load().max_depth)
+    attach_to: Comment | None = parent
+    if place.parent_pk is None:
+        attach_to = None
+    elif place.parent_pk != parent.pk:
+        attach_to = Comment.objects.filter(pk=place.parent_pk).first()
     with transaction.atomic():
         if parent.status != Comment.Status.APPROVED:
             apply_action(comments=[parent], action=Action.APPROVE)

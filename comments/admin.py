@@ -1,8 +1,8 @@
 """The moderation desk: WordPress's comment screen in the Django admin.
 
-Status tabs with counts, search, bulk actions, reply from the admin, a pending-count badge in the
-admin navigation, and the discussion settings as a single editable row. Moderation needs
-``comments.moderate_comment`` (the Editor group has it) or a superuser.
+Status tabs with counts, search, bulk actions, reply from the admin, and the discussion settings as a
+single editable row. Moderation needs ``comments.moderate_comment`` (the Editor group has it) or a
+superuser. The pending-count badge in the navigation belongs to the project's admin site (mssite/admin.py).
 """
 
 import logging
@@ -19,11 +19,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from posts.admin import PageAdmin, PostAdmin
-from posts.models import Page, Post
-
 from . import actions, links, tasks
-from .forms import CommentAdminForm
+from .forms import CommentAdminForm, DiscussionSettingsForm
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, UndeliveredEmail
 
 logger = logging.getLogger(__name__)
@@ -39,13 +36,13 @@ def status_counts(request: HttpRequest, queryset=None) -> dict[str, int]:
 
     ``queryset`` is what this person may see (an author: the comments under their own posts).
     """
-    counts = getattr(request, "_comment_status_counts", None)
+    counts: dict[str, int] | None = getattr(request, "_comment_status_counts", None)
     if counts is None:
         queryset = Comment.objects.all() if queryset is None else queryset
         rows = queryset.order_by().values_list("status").annotate(total=Count("pk"))
         counts = dict.fromkeys(Comment.Status.values, 0) | dict(rows)
         counts["all"] = sum(counts[status] for status in LIVE_STATUSES)
-        request._comment_status_counts = counts
+        setattr(request, "_comment_status_counts", counts)  # noqa: B010  (HttpRequest declares no such attribute)
     return counts
 
 
@@ -310,11 +307,11 @@ class CommentAdmin(admin.ModelAdmin):
         post = format_html(
             '{}<a href="{}">{}</a>', "Page: " if comment.page_id else "", _post_url(target), target.title
         )
-        if not comment.parent_id:
+        if comment.parent is None:
             return post
         parent = format_html(
             '<a href="{}">{}</a>',
-            reverse("admin:comments_comment_change", args=[comment.parent_id]),
+            reverse("admin:comments_comment_change", args=[comment.parent.pk]),
             comment.parent.author_name or "a deleted comment",
         )
         return format_html("{}<br>in reply to {}", post, parent)
@@ -328,9 +325,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="In reply to")
     def parent_link(self, comment: Comment):
-        if not comment.parent_id:
-            return "—"
         parent = comment.parent
+        if parent is None:
+            return "—"
         return format_html(
             '<a href="{}">{}</a>: {}',
             reverse("admin:comments_comment_change", args=[parent.pk]),
@@ -482,6 +479,7 @@ def _post_url(post) -> str:
 class DiscussionSettingsAdmin(admin.ModelAdmin):
     """One row of settings: the list goes straight to it; it can be neither added nor deleted."""
 
+    form = DiscussionSettingsForm
     fieldsets = [
         (
             "Threads",
@@ -573,8 +571,8 @@ class PostAnnouncementAdmin(admin.ModelAdmin):
         return False
 
 
-# The post list's "Comments" column ------------------------------------------------------------------
-# posts knows nothing of comments, so the comments app extends the posts admin rather than the reverse.
+# The post and page lists' "Comments" column ----------------------------------------------------------
+# posts knows nothing of comments: the project's admin site (mssite/admin.py) adds this column to its admins.
 
 
 def approved_comment_count(on: str = "post"):
@@ -599,70 +597,19 @@ def comment_count_link(target, field: str) -> str:
     return format_html('<a href="{}" class="comment-count" title="{}">{}</a>', url, label, count)
 
 
-class PostWithCommentsAdmin(PostAdmin):
-    """The posts admin plus a "Comments" column: the approved count, linking to that post's comments."""
+class CommentCountColumn(admin.ModelAdmin):
+    """Mixin for a post or page ModelAdmin: a sortable "Comments" column, the approved count linking to them.
 
-    list_display = (*PostAdmin.list_display, "comment_count")
+    Add "comment_count" to list_display; `discussion_field` is "post" or "page".
+    """
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(approved_comment_count=approved_comment_count())
-
-    @admin.display(description="Comments", ordering="approved_comment_count")
-    def comment_count(self, post):
-        return comment_count_link(post, "post")
-
-
-if admin.site.is_registered(Post):
-    admin.site.unregister(Post)
-admin.site.register(Post, PostWithCommentsAdmin)
-
-
-class PageWithCommentsAdmin(PageAdmin):
-    """The pages admin plus the same "Comments" column, for pages whose discussion is open."""
-
-    list_display = (*PageAdmin.list_display, "comments_open", "comment_count")
+    discussion_field = "post"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(approved_comment_count=approved_comment_count("page"))
+        return (
+            super().get_queryset(request).annotate(approved_comment_count=approved_comment_count(self.discussion_field))
+        )
 
     @admin.display(description="Comments", ordering="approved_comment_count")
-    def comment_count(self, page):
-        return comment_count_link(page, "page")
-
-
-if admin.site.is_registered(Page):
-    admin.site.unregister(Page)
-admin.site.register(Page, PageWithCommentsAdmin)
-
-
-# The pending count in the admin navigation -------------------------------------------------------
-# The index page and the sidebar both build their menus with AdminSite.get_app_list, and the
-# app_list.html template cannot be overridden from an app (django.contrib.admin's own copy is found
-# first). So the comments entry gets its badge where the menu is built.
-
-
-def _with_pending_badge(get_app_list):
-    def get_app_list_with_badge(request, app_label=None):
-        app_list = get_app_list(request, app_label)
-        for app in app_list:
-            for model in app["models"]:
-                if model.get("model") is Comment:
-                    # What this person may moderate: an author's badge counts only their own posts' comments.
-                    visible = admin.site.get_model_admin(Comment).get_queryset(request)
-                    pending = visible.filter(status=Comment.Status.PENDING).count()
-                    if pending:
-                        model["name"] = format_html(
-                            '{} <span class="pending-count" title="{} waiting for moderation">{}</span>',
-                            model["name"],
-                            f"{pending} comment{'s' if pending != 1 else ''}",
-                            pending,
-                        )
-                    model["pending_count"] = pending
-        return app_list
-
-    get_app_list_with_badge.wraps_pending_badge = True
-    return get_app_list_with_badge
-
-
-if not getattr(admin.site.get_app_list, "wraps_pending_badge", False):
-    admin.site.get_app_list = _with_pending_badge(admin.site.get_app_list)
+    def comment_count(self, target):
+        return comment_count_link(target, self.discussion_field)

@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, linebreaks
 
 from posts.feeds import XmlSafeFeed
-from posts.models import Post, PreviousSlug
+from posts.models import Post
 from posts.pagecache import public_page
 
 from .links import absolute_url, comment_urls
@@ -45,7 +45,7 @@ class _CommentFeed(Feed):
     item_guid_is_permalink = False
 
     def item_link(self, comment: Comment) -> str:
-        return absolute_url(comment.feed_url)
+        return absolute_url(getattr(comment, "feed_url", "") or comment.get_absolute_url())
 
     def item_guid(self, comment: Comment) -> str:
         return absolute_url(comment.get_absolute_url())
@@ -106,9 +106,9 @@ class PostCommentsFeed(_CommentFeed):
         post = public.filter(publish_date=day_published, slug=slug).first()
         if post is not None:
             return post
-        previous = PreviousSlug.objects.filter(publish_date=day_published, slug=slug, post__in=public).first()
-        if previous is not None:
-            raise _MovedPost(absolute_url(self.feed_path(previous.post)))
+        moved = public.moved_from(publish_date=day_published, slug=slug)
+        if moved is not None:
+            raise _MovedPost(absolute_url(self.feed_path(moved)))
         raise Http404("No public post at this address.")
 
     def title(self, post: Post) -> str:

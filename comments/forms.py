@@ -1,25 +1,25 @@
 """The reader's comment form (WordPress.com's fields) and its anti-spam checks.
 
-Security steps are separate clean steps, as in django-contrib-comments: a honeypot field that people
-never see, and a signed timestamp that refuses forms sent back faster than a person types or older
-than a day. Both failures keep everything the reader typed.
+Two anti-spam checks run in ``CommentForm.clean()`` (not in per-field ``clean_*`` steps, so their messages
+are form-wide errors the reader sees above the fields): a honeypot field that people never see, and a
+signed timestamp that refuses forms sent back faster than a person types or older than a day. Both
+failures keep everything the reader typed.
 """
 
 import re
 import time
 
 from django import forms
-from django.conf import settings
 from django.core import signing
 from django.core.validators import validate_email
 
-from posts.models import Page, Post
+from posts.models import LARGEST_ID, Page, Post
 
-from .models import Comment, discussion_kind
+from . import app_settings, threads
+from .models import Comment, DiscussionSettings, discussion_kind
 
 TIMESTAMP_SALT = "comments.form.timestamp"
 COMMENT_MAX_LENGTH = 65525  # WordPress's limit for comment_content
-LARGEST_ID = 2**63 - 1  # database integer columns are signed 64-bit
 
 
 def parse_comment_id(raw) -> int | None:
@@ -29,10 +29,6 @@ def parse_comment_id(raw) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= LARGEST_ID else None
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
 
 
 def issue_timestamp(target: Post | Page) -> str:
@@ -151,7 +147,7 @@ class CommentForm(CommentBodyForm):
         return name
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("homepage"):
             raise forms.ValidationError(
                 "Your comment looked automated, so it was not posted. Please leave the hidden “homepage” field empty "
@@ -162,7 +158,7 @@ class CommentForm(CommentBodyForm):
         return cleaned
 
     def _check_timestamp(self, token: str) -> None:
-        max_age = _setting("COMMENTS_FORM_MAX_AGE", 24 * 60 * 60)
+        max_age = app_settings.FORM_MAX_AGE
         try:
             payload = signing.loads(token, salt=TIMESTAMP_SALT, max_age=max_age)
         except signing.SignatureExpired as error:
@@ -181,11 +177,41 @@ class CommentForm(CommentBodyForm):
                 code="bad_timestamp",
             )
         age = time.time() - float(payload.get("at", 0))
-        if age < _setting("COMMENTS_MIN_FORM_SECONDS", 3):
+        if age < app_settings.MIN_FORM_SECONDS:
             raise forms.ValidationError(
                 "That was very quick! Please take a moment to read your comment, then post it again.",
                 code="too_fast",
             )
+
+
+class DiscussionSettingsForm(forms.ModelForm):
+    """The discussion settings in the admin; the thread depth is one of WordPress's choices (2–10 levels)."""
+
+    thread_depth = forms.TypedChoiceField(
+        label="Thread depth",
+        choices=[(depth, f"{depth} levels") for depth in threads.THREAD_DEPTHS],
+        coerce=int,
+        initial=5,
+        help_text="Replies nest this deep; at the deepest level 'Reply' is not offered.",
+    )
+
+    class Meta:
+        model = DiscussionSettings
+        fields = [
+            "thread_depth",
+            "comment_order",
+            "comments_per_page",
+            "close_after_days",
+            "edit_window_minutes",
+            "require_manual_approval",
+            "require_previous_approval",
+            "max_links",
+            "moderation_keys",
+            "disallowed_keys",
+            "notify_moderators",
+            "notify_post_author",
+            "authors_moderate_own_posts",
+        ]
 
 
 class CommentAdminForm(forms.ModelForm):

@@ -81,7 +81,7 @@ def pages_of(comments: Iterable[Comment], *, discussion: DiscussionSettings) -> 
         paths.sort()
     newest_first = discussion.comment_order == DiscussionSettings.Order.NEWEST_FIRST
     for comment in paged:
-        paths = roots.get(comment.post_id, [])
+        paths = roots.get(comment.post_id, []) if comment.post_id else []
         root_path = comment.thread_path.split("/")[0]
         before = (
             len(paths) - bisect.bisect_right(paths, root_path) if newest_first else bisect.bisect_left(paths, root_path)

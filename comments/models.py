@@ -34,6 +34,10 @@ class Action(models.TextChoices):
     RESTORE = "restore", "Restore"
 
 
+# The name a comment keeps when its author is gone (an emptied comment, a deleted account's kept comments).
+ANONYMOUS_NAME = "Anonymous"
+
+
 class CommentQuerySet(models.QuerySet):
     def public(self):
         """The one rule for what readers see: approved comments on public posts and published pages."""
@@ -140,35 +144,47 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
-            self.body_html = render_comment(self.body)
+            if getattr(self, "_rendered_body", None) != self.body:
+                self.render_body()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         creating = self._state.adding and not self.thread_path
         if not creating:
             super().save(*args, **kwargs)
             return
+        # However deep the parent, the path fits its column: past the deepest stored level the reply goes
+        # beside its parent (threads.place_reply).
+        place = threads.place_reply(self.parent if self.parent_id else None)
+        if place.parent_pk != self.parent_id:
+            self.parent_id = place.parent_pk
         # Two writes (the row, then its thread path, which needs the primary key) in one transaction: a
         # process killed between them leaves no comment at all rather than one with a placeholder path.
         with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Comment, instance=self)):
             self.thread_path = "~"  # placeholder until the primary key exists
             super().save(*args, **kwargs)
-            self.thread_path = self.compute_thread_path()
-            self.depth = self.parent.depth + 1 if self.parent_id else 1
+            self.thread_path = self.compute_thread_path()  # under place.parent_pk, set above
+            self.depth = place.depth
             Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path, depth=self.depth)
 
     def get_absolute_url(self):
         return f"{self.target.get_absolute_url()}#{self.anchor}"
 
+    def render_body(self) -> None:
+        """Store the body's safe HTML in body_html; saving the same text again does not render it twice."""
+        self.body_html = render_comment(self.body)
+        self._rendered_body = self.body
+
     @property
     def target(self) -> "Post | Page":
-        """What the comment is under: its post, or its static page."""
-        return self.page if self.page_id else self.post
+        """What the comment is under: its post, or its static page (a database constraint says exactly one)."""
+        target = self.page if self.page_id else self.post
+        assert target is not None, "a comment belongs to a post or a page"
+        return target
 
     @target.setter
     def target(self, value: "Post | Page") -> None:
-        kind = discussion_kind(value)
-        self.post = value if kind == "post" else None
-        self.page = value if kind == "page" else None
+        self.post = value if isinstance(value, Post) else None
+        self.page = value if isinstance(value, Page) else None
 
     @property
     def target_id(self) -> tuple[str, int | None]:
@@ -184,7 +200,7 @@ class Comment(models.Model):
 
     def compute_thread_path(self, parent_path: str | None = None) -> str:
         """Parent's path plus this segment, so ORDER BY thread_path yields depth-first, oldest-first order."""
-        if parent_path is None and self.parent_id:
+        if parent_path is None and self.parent is not None:
             parent_path = self.parent.thread_path
         return threads.child_path(parent_path or "", self.thread_segment())
 
@@ -212,6 +228,35 @@ class Comment(models.Model):
 
     def editable_until(self, window_minutes: int):
         return self.created_at + timedelta(minutes=window_minutes)
+
+    def empty(self) -> None:
+        """Delete the comment but keep its place in the thread, shown as "This comment was deleted.".
+
+        The one rule for a deleted comment that others replied to (a moderator deleting it, its author
+        deleting their account): its text and every personal detail go, its name becomes "Anonymous", and
+        the replies stay where they were.
+        """
+        self.body = self.body_html = ""
+        self.author_name = ANONYMOUS_NAME
+        self.author_email = self.author_url = self.author_avatar_url = self.user_agent = ""
+        self.ip_address = None
+        self.user = None
+        self.is_removed = True
+        self._rendered_body = ""
+        self.save(
+            update_fields=[
+                "body",
+                "body_html",
+                "author_name",
+                "author_email",
+                "author_url",
+                "author_avatar_url",
+                "user_agent",
+                "ip_address",
+                "user",
+                "is_removed",
+            ]
+        )
 
     # Moderation: each returns whether the status changed, so callers notify only on a real transition.
 
@@ -358,6 +403,11 @@ class DiscussionSettings(models.Model):
         from .avatars import forget_avatar_source
 
         forget_avatar_source()
+
+    @property
+    def max_depth(self) -> int:
+        """How deep replies nest: `thread_depth` within WordPress's 2–10 (the admin refuses anything else)."""
+        return threads.shown_depth(self.thread_depth)
 
     def comments_open_for(self, target: "Post | Page") -> bool:
         """Open when the post or page is public, allows comments and is not older than the closing age."""

@@ -9,24 +9,18 @@
 7. moderation words → pending;
 8. otherwise → approved.
 
-Spam checkers are named in ``settings.COMMENTS_SPAM_CHECKERS`` (dotted paths), each a callable or a
-class with an Akismet-style ``check(comment, request) -> bool`` (True means spam). None by default,
-so nothing leaves the server.
+Whether a comment is spam is the adapter's call (``CommentsAdapter.is_spam``): by default the checkers
+named in ``COMMENTS_SPAM_CHECKERS``, none by default, so nothing leaves the server.
 """
 
-import logging
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from django.conf import settings
 from django.db.models import Q
-from django.utils.module_loading import import_string
 
+from .adapter import get_adapter
 from .models import Comment, DiscussionSettings
 from .rendering import count_links
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,7 +46,7 @@ def decide_status(comment: Comment, *, discussion: DiscussionSettings, request=N
         return Decision(Comment.Status.TRASH, f"contains the disallowed word “{word}”")
     if is_trusted(comment):
         return Decision(Comment.Status.APPROVED, "trusted author")
-    checker = first_spam_verdict(comment, request)
+    checker = get_adapter().is_spam(comment, request)
     if checker:
         return Decision(Comment.Status.SPAM, f"{checker} says spam")
     if discussion.require_manual_approval:
@@ -105,22 +99,3 @@ def first_match(keys: str, haystack: list[str]) -> str | None:
         if any(pattern.search(field) for field in haystack if field):
             return word
     return None
-
-
-def first_spam_verdict(comment: Comment, request) -> str | None:
-    """The dotted path of the first checker that calls the comment spam; a failing checker is logged, not fatal."""
-    for path in getattr(settings, "COMMENTS_SPAM_CHECKERS", ()):
-        try:
-            if _checker(path)(comment, request):
-                return path
-        except Exception:
-            logger.exception("Spam checker %s failed; treating the comment as not spam", path)
-    return None
-
-
-@cache
-def _checker(path: str):
-    target = import_string(path)
-    if isinstance(target, type):
-        return target().check
-    return getattr(target, "check", target)

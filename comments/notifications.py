@@ -165,9 +165,17 @@ def announce_post(post: Post) -> int:
     return send_letters(letters)
 
 
+def announceable_posts():
+    """The one rule for posts subscribers hear about: public, recent, and not imported from WordPress.
+
+    Old and imported posts must not flood subscribers; whether one was already announced is PostAnnouncement's.
+    """
+    return Post.objects.published().filter(legacy_id__isnull=True, published_at__gte=timezone.now() - ANNOUNCE_WITHIN)
+
+
 def is_announceable(post: Post) -> bool:
-    """Public, recent, and not imported from WordPress (old posts must not flood subscribers)."""
-    return post.is_public and post.legacy_id is None and post.published_at >= timezone.now() - ANNOUNCE_WITHIN
+    """`announceable_posts()` for one post in hand."""
+    return post.is_public and announceable_posts().filter(pk=post.pk).exists()
 
 
 def post_saved(sender, instance: Post, created: bool = False, raw: bool = False, **kwargs) -> None:

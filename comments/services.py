@@ -7,7 +7,6 @@ Views stay thin: they turn requests into these keyword-only calls and a refusal
 import math
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -15,11 +14,10 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import tasks, threads
+from . import app_settings, tasks, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
-from .rendering import render_comment
 
 SESSION_KEY = "comments_posted"
 SESSION_LIMIT = 50
@@ -124,7 +122,7 @@ def load_discussion(
     by_pk: dict[int, ThreadNode] = {}
     roots: list[ThreadNode] = []
     shown_in: dict[int, list[ThreadNode]] = {}  # the list each shown comment sits in
-    max_depth = max(discussion_settings.thread_depth, 1)
+    max_depth = discussion_settings.max_depth
     for comment in comments:
         comment.target = target  # the template builds links from it; never a query per comment
         node = ThreadNode(
@@ -208,10 +206,6 @@ def reader_may_change(comment: Comment, *, request, discussion: DiscussionSettin
 # Posting ------------------------------------------------------------------------------------------
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def flood_keys(*, user, ip_address: str | None) -> list[str]:
     keys = []
     if ip_address:
@@ -231,7 +225,7 @@ def claim_posting_slot(*, user, ip_address: str | None) -> list[str]:
     """
     if user is not None and user.is_authenticated and user.has_perm("comments.moderate_comment"):
         return []
-    seconds = _setting("COMMENTS_FLOOD_SECONDS", 15)
+    seconds = app_settings.FLOOD_SECONDS
     if not seconds:
         return []
     claimed = []
@@ -275,7 +269,7 @@ def resolve_parent(*, target: Post | Page, parent_id, discussion: DiscussionSett
     )
     if parent is None:
         raise CommentRefused("The comment you are replying to is no longer available.")
-    place = threads.place_reply(parent, max_depth=max(discussion.thread_depth, 1))
+    place = threads.place_reply(parent, max_depth=discussion.max_depth)
     if place.parent_pk is None:
         return None
     if place.parent_pk != parent.pk:
@@ -325,7 +319,7 @@ def post_comment(
         created_at=timezone.now(),
         type=Comment.Type.COMMENT,
     )
-    comment.body_html = render_comment(body)
+    comment.render_body()  # once: moderation counts its links, and save() keeps it
     comment.status = decide_status(comment, discussion=discussion, request=request).status
     claimed: list[str] = []
     try:
@@ -355,12 +349,12 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
     if not discussion.comments_open_for(comment.target):
         raise CommentsClosed()
     comment.body = body.strip()
-    comment.body_html = render_comment(comment.body)
+    comment.render_body()
     was_approved = comment.status == Comment.Status.APPROVED
     comment.status = decide_status(comment, discussion=discussion, request=request).status
     comment.edited_at = timezone.now()
     with transaction.atomic():
-        comment.save(update_fields=["body", "body_html", "status", "edited_at"])
+        comment.save(update_fields=["body", "status", "edited_at"])
         if not (was_approved and comment.status == Comment.Status.APPROVED):
             # Newly held (or newly visible): moderators and subscribers may need to know.
             tasks.enqueue_on_commit(tasks.comment_posted, comment.pk)

@@ -6,6 +6,7 @@ nothing else authorises them, so they carry exactly what they act on.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -14,6 +15,7 @@ from django.utils import timezone
 from posts.models import Page, Post
 
 from . import links
+from .adapter import get_adapter
 from .models import Subscription, target_lookup
 
 
@@ -31,12 +33,10 @@ def normalize_email(email: str) -> str:
 
 
 def email_is_verified_for(user: AbstractBaseUser | None, email: str) -> bool:
-    """True when a signed-in account has proved it owns this address (allauth verified it)."""
+    """True when a signed-in account has proved it owns this address (the adapter knows how)."""
     if user is None or not user.is_authenticated or not email:
         return False
-    from allauth.account.models import EmailAddress
-
-    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    return get_adapter().email_is_verified(user, email)
 
 
 def subscribe(
@@ -53,9 +53,9 @@ def subscribe(
     if kind == Subscription.Kind.POSTS:
         post = None
     # `post` may be a static page: its thread has subscribers too.
-    where = {"post": None, "page": None, **target_lookup(post)}
+    where = {"post": None, "page": None, **(target_lookup(post) if post is not None else {})}
     verified = email_is_verified_for(user, email)
-    owner = user if user is not None and user.is_authenticated else None
+    owner: Any = user if user is not None and user.is_authenticated else None
     try:
         with transaction.atomic():
             subscription, _ = Subscription.objects.get_or_create(
@@ -98,7 +98,8 @@ class UnsubscribeTarget:
     page_id: int | None = None
 
     def subscriptions(self):
-        return Subscription.objects.filter(email=self.email, kind=self.kind, post_id=self.post_id, page_id=self.page_id)
+        where: dict[str, Any] = {"post_id": self.post_id, "page_id": self.page_id}
+        return Subscription.objects.filter(email=self.email, kind=self.kind, **where)
 
 
 def unsubscribe_target(token: str) -> UnsubscribeTarget:

@@ -19,6 +19,8 @@ PATH_MAX_LENGTH = 2000  # Comment.thread_path's column
 # well inside the column. A reply to a comment this deep is stored beside it, at this depth.
 MAX_STORED_DEPTH = 100
 assert MAX_STORED_DEPTH * (SEGMENT_LENGTH + len(SEPARATOR)) - len(SEPARATOR) <= PATH_MAX_LENGTH
+# How deep replies are shown and offered "Reply" (the thread depth setting): WordPress's choices, 2 to 10.
+THREAD_DEPTHS = range(2, 11)
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -77,6 +79,11 @@ def root_segment(path: str) -> str:
     return path.split(SEPARATOR, 1)[0]
 
 
+def shown_depth(setting: int) -> int:
+    """The thread depth setting within WordPress's 2–10, whatever an older version or a shell stored."""
+    return min(max(setting, THREAD_DEPTHS.start), THREAD_DEPTHS.stop - 1)
+
+
 def place_under(*, parent_pk: int | None, parent_path: str, parent_depth: int, max_depth: int) -> Place:
     """Where a reply to the given comment goes when replies nest at most `max_depth` levels.
 
@@ -107,11 +114,18 @@ def place_reply(parent: Placed | None, *, max_depth: int = MAX_STORED_DEPTH) -> 
 def move_descendants(comments, *, old_path: str, new_path: str, depth_change: int) -> int:
     """Re-root the replies under `old_path` at `new_path` (a comment that moved in its thread takes them along).
 
-    `comments` is the Comment manager or a queryset of the discussion; returns how many replies moved.
+    A reply the move would take past MAX_STORED_DEPTH is placed at that depth instead, under the ancestor one
+    level up (as `place_under` does for a new reply), so no path outgrows its column. `comments` is the
+    Comment manager or a queryset of the discussion; returns how many replies moved.
     """
     descendants = list(comments.filter(thread_path__startswith=f"{old_path}{SEPARATOR}"))
     for descendant in descendants:
-        descendant.thread_path = new_path + descendant.thread_path[len(old_path) :]
-        descendant.depth += depth_change
-    comments.bulk_update(descendants, ["thread_path", "depth"], batch_size=500)
+        path = new_path + descendant.thread_path[len(old_path) :]
+        depth = descendant.depth + depth_change
+        if depth > MAX_STORED_DEPTH:
+            above = MAX_STORED_DEPTH - 1
+            descendant.parent_id = ancestor_pk(path, above)
+            path, depth = child_path(ancestor_path(path, above), path.rsplit(SEPARATOR, 1)[-1]), MAX_STORED_DEPTH
+        descendant.thread_path, descendant.depth = path, depth
+    comments.bulk_update(descendants, ["parent", "thread_path", "depth"], batch_size=500)
     return len(descendants)

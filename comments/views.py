@@ -1,6 +1,5 @@
 """Thin views for what readers do with comments; the rules live in services.py and moderation.py."""
 
-import ipaddress
 from urllib.parse import quote, urlsplit
 
 from django import forms
@@ -19,29 +18,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from posts.models import Page, Post
 
 from . import avatars, links, services, subscriptions, tasks
-from .forms import LARGEST_ID, CommentBodyForm, CommentForm, parse_comment_id
-from .identity import identity_for
+from .adapter import get_adapter
+from .forms import CommentBodyForm, CommentForm, parse_comment_id
 from .models import Comment, DiscussionSettings, Subscription
 
 COOKIE_MAX_AGE = 347 * 24 * 60 * 60  # WordPress keeps the commenter cookies this long
 COMMENTER_COOKIES = {"name": "comment_author", "email": "comment_author_email", "url": "comment_author_url"}
 
 
-def client_ip(request) -> str | None:
-    """The reader's address; behind the trusted proxy, the last hop it appended to X-Forwarded-For."""
-    candidate = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
-        candidate = forwarded.split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
-
-
 def comment_form_page(request, *, target: Post | Page, form, message: str = "", status: int = 400, title: str = ""):
     """The themed page that re-shows a refused comment with everything the reader typed."""
-    identity = identity_for(request.user) if request.user.is_authenticated else None
+    adapter = get_adapter()
+    identity = adapter.identity_for(request.user) if request.user.is_authenticated else None
     parent_id = parse_comment_id(form.data.get("parent"))
     reply_to = None
     if parent_id is not None:
@@ -56,6 +44,8 @@ def comment_form_page(request, *, target: Post | Page, form, message: str = "", 
         "identity": identity,
         "reply_to": reply_to,
         "is_open": DiscussionSettings.load().comments_open_for(target),
+        "signed_in_template": adapter.signed_in_template,
+        "login_template": adapter.login_template,
     }
     return render(request, "comments/comment_form_page.html", context, status=status)
 
@@ -93,8 +83,6 @@ def csrf_refusal(request):
 @require_POST
 def post_comment(request, post_id: int):
     """The comment form's target on a post: refusals re-show the form (400/403/409/429), success lands on the comment."""
-    if post_id > LARGEST_ID:
-        raise Http404("No such post.")
     return _post_comment(request, get_object_or_404(Post.objects.published(), pk=post_id))
 
 
@@ -102,8 +90,6 @@ def post_comment(request, post_id: int):
 @require_POST
 def post_page_comment(request, page_id: int):
     """The same for a static page's discussion: only published pages take comments."""
-    if page_id > LARGEST_ID:
-        raise Http404("No such page.")
     return _post_comment(request, get_object_or_404(Page.objects.published(), pk=page_id))
 
 
@@ -120,8 +106,9 @@ def _post_comment(request, target: Post | Page):
     if not form.is_valid():
         return comment_form_page(request, target=target, form=form, status=400)
     data = form.cleaned_data
+    adapter = get_adapter()
     if request.user.is_authenticated:
-        identity = identity_for(request.user)
+        identity = adapter.identity_for(request.user)
         author = {
             "author_name": identity.name,
             "author_email": identity.email,
@@ -137,7 +124,7 @@ def _post_comment(request, target: Post | Page):
             parent=parent,
             body=data["comment"],
             user=request.user,
-            ip_address=client_ip(request),
+            ip_address=adapter.client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             request=request,
             notify_comments=data["notify_comments"],
@@ -181,8 +168,6 @@ def remember_commenter(request, response, data: dict) -> None:
 
 
 def _own_comment(request, pk: int) -> Comment:
-    if pk > LARGEST_ID:
-        raise Http404("No such comment.")
     return get_object_or_404(
         Comment.objects.select_related("post", "page").exclude(status=Comment.Status.TRASH).filter(is_removed=False),
         pk=pk,
@@ -269,6 +254,7 @@ def follow(request):
         return render(request, "comments/subscription/follow.html", {"form": form}, status=status)
     email = form.cleaned_data["follow_email"]
     wish = subscriptions.subscribe(email=email, kind=Subscription.Kind.POSTS)
+    assert wish is not None  # the form requires an address
     if wish.needs_confirmation and cache.add(
         f"comments:follow:{subscriptions.normalize_email(email)}", True, FOLLOW_CONFIRMATION_INTERVAL
     ):

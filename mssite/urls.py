@@ -4,22 +4,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.forms import AdminLoginForm
 from mssite.views import healthz
-from posts.admin import view_on_site
-
-admin.site.site_header = f"{settings.SITE_NAME} administration"
-admin.site.site_title = f"{settings.SITE_NAME} admin"
-# One failed-login limit and lockout for every sign-in door: the admin's goes through allauth's checks.
-admin.site.login_form = AdminLoginForm
 
 # A database outage answers 503 with Retry-After instead of the 500 page (mssite.views.server_error).
 handler500 = "mssite.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    # Before the admin's own "view on site" redirect, which would reveal other authors' drafts.
-    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     # With TASKS_BACKEND=rq: queues, workers and failed jobs for staff (the database queue is in the admin).
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),

@@ -1,5 +1,6 @@
 """Operational endpoints that belong to the deployment rather than to any app."""
 
+import datetime as dt
 import logging
 import sys
 import uuid
@@ -72,7 +73,7 @@ def oldest_waiting_task_age() -> float | None:
             if job is not None and job.enqueued_at is not None:
                 enqueued_at = job.enqueued_at
                 if timezone.is_naive(enqueued_at):
-                    enqueued_at = timezone.make_aware(enqueued_at, timezone.utc)
+                    enqueued_at = timezone.make_aware(enqueued_at, dt.UTC)
                 age = (now - enqueued_at).total_seconds()
                 oldest = age if oldest is None else max(oldest, age)
         return oldest

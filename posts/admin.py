@@ -8,9 +8,7 @@ editors (``posts.edit_others_posts``) reach all. Whether a user may make a post 
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.contenttypes import views as contenttype_views
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -34,7 +32,7 @@ from posts.forms import (
     PublishAction,
     staff_users,
 )
-from posts.models import BodyFormat, Category, Image, Page, Post, Revision, Tag
+from posts.models import BodyFormat, Category, Image, Post, Revision, Tag
 from posts.services import store_image
 
 PREVIEW_URL = reverse_lazy("admin:posts_post_preview")
@@ -64,12 +62,11 @@ class PublicationStatusFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         match self.value():
             case "scheduled":
-                return queryset.filter(status=Post.Status.PUBLISHED, published_at__gt=now)
+                return queryset.scheduled()
             case "published":
-                return queryset.filter(status=Post.Status.PUBLISHED, published_at__lte=now)
+                return queryset.published()
             case "draft" | "pending" | "private" as status:
                 return queryset.filter(status=status)
         return queryset
@@ -246,13 +243,15 @@ class WritingHistoryMixin:
             revisions.discard_autosave(post=None, user=request.user)
 
 
-@admin.register(Post)
 class PostAdmin(WritingHistoryMixin, NulFreeSearch, WrittenByStaffAdmin):
-    """Posts for writing: authors see only their own; the buttons Save draft, Publish and Schedule set the status."""
+    """Posts for writing: authors see only their own; the buttons Save draft, Publish and Schedule set the status.
+
+    Registered by the project's admin site (mssite/admin.py), which adds the comments column.
+    """
 
     form = PostAdminForm
     change_form_template = "admin/posts/post/change_form.html"
-    # A plain tuple so other apps can extend it (the comments app adds a comment count).
+    # A plain tuple so the project's admin can extend it (it adds the comment count).
     list_display = ("title", "status_column", "published_at", "author")
     list_display_links = ("title",)
     list_filter = (PublicationStatusFilter, "categories", "tags", "author")
@@ -393,31 +392,6 @@ class PostAdmin(WritingHistoryMixin, NulFreeSearch, WrittenByStaffAdmin):
     def preview_view(self, request):
         """Render a body with the real renderer: JSON for the live preview, a page for the Preview button."""
         return body_preview(request, admin_site=self.admin_site)
-
-
-def view_on_site(request, content_type_id: int, object_id: str):
-    """The admin's "view on site" redirect (/admin/r/…/) for objects this user may see in the admin only.
-
-    Django's own redirects for any object, which would tell an author the date and slug (so the title)
-    of another author's draft; a post that is not public opens in its preview.
-    """
-    content_type = ContentType.objects.filter(pk=content_type_id).first()
-    model = content_type.model_class() if content_type else None
-    if model is None or not admin.site.is_registered(model):
-        raise Http404("Nothing to view on the site.")
-    model_admin = admin.site.get_model_admin(model)
-    try:
-        obj = model_admin.get_queryset(request).filter(pk=object_id).first()
-    except (ValueError, ValidationError):
-        obj = None
-    if obj is None or not model_admin.has_view_or_change_permission(request, obj):
-        raise Http404("Nothing to view on the site.")
-    if callable(model_admin.view_on_site):
-        url = model_admin.view_on_site(obj)
-        if not url:
-            raise Http404("Nothing to view on the site.")
-        return HttpResponseRedirect(url)
-    return contenttype_views.shortcut(request, content_type_id, object_id)
 
 
 def _can_preview(user) -> bool:
@@ -641,8 +615,9 @@ class TagAdmin(PostCountAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-@admin.register(Page)
 class PageAdmin(NulFreeSearch, WrittenByStaffAdmin):
+    """Static pages: a tree of titled pages; registered by the project's admin site (mssite/admin.py)."""
+
     form = PageAdminForm
     list_display = ("title", "path", "parent", "order", "status", "show_in_navigation")
     # The site menu is edited here: tick what it shows, number the order, save once.
@@ -668,4 +643,4 @@ class PageAdmin(NulFreeSearch, WrittenByStaffAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def view_on_site(self, page):
-        return page.get_absolute_url() if page.status == Page.Status.PUBLISHED else None
+        return page.get_absolute_url() if page.is_public else None

@@ -26,7 +26,10 @@ SRCSET_ATTRIBUTE = re.compile(r"""(?P<name>\bsrcset\s*=\s*)(?P<quote>["'])(?P<ca
 
 
 def absolute_links(html: str, *, base_url: str) -> str:
-    """`html` with every relative src, href, poster and srcset address resolved against `base_url`."""
+    """`html` with every relative src, href, poster and srcset address resolved against `base_url`.
+
+    The one rule for HTML that leaves the site (feeds, the WXR export); an empty `base_url` changes nothing.
+    """
 
     def resolve_url(match: re.Match) -> str:
         return f"{match['name']}{match['quote']}{urljoin(base_url, match['url'].strip())}{match['quote']}"
@@ -42,9 +45,10 @@ def absolute_links(html: str, *, base_url: str) -> str:
     return URL_ATTRIBUTE.sub(resolve_url, SRCSET_ATTRIBUTE.sub(resolve_srcset, html))
 
 
-# Control characters XML 1.0 cannot carry (Django refuses to write them). One vertical tab pasted from a
-# word processor into a title or body would otherwise make the whole feed a 500.
-XML_ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Characters XML 1.0 cannot carry: control characters (Django refuses to write them, so one vertical tab
+# pasted from a word processor made the whole feed a 500) and the non-characters U+FFFE and U+FFFF (written,
+# they make the document unreadable to every XML parser). The one rule for feeds and the WXR export.
+XML_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def xml_safe(value):

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from posts import rendering
 from posts.images import MAX_UPLOAD_BYTES, process_upload
-from posts.models import Category, Image, Page, Post
+from posts.models import EARLIEST_YEAR, LATEST_YEAR, Category, Image, Page, Post
 
 BODY_HELP = (
     "Markdown: <code>**bold**</code>, <code>*italic*</code>, <code>## Heading</code>, <code>- list item</code>, "
@@ -74,7 +74,6 @@ def _unique_slug_error(*, slug: str, day, exclude_pk) -> ValidationError | None:
 
 
 # The publish dates an author may type.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 
 class PostAdminForm(forms.ModelForm):

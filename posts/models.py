@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from posts import rendering
+from posts.rendering import BodyFormat
 from posts.sidebar import forget_footer_links
+
+# Primary keys (and WordPress ids kept as legacy_id) are signed 64-bit: a larger number names nothing.
+LARGEST_ID = 2**63 - 1
+# Publish dates an author may set and an import keeps: far enough apart for any blog, and clear of the
+# calendar's ends, where converting to UTC or drilling down by date overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 
 class Category(models.Model):
@@ -64,15 +71,23 @@ class Tag(models.Model):
         return reverse("posts:tag", kwargs={"slug": self.slug})
 
 
-class BodyFormat(models.TextChoices):
-    MARKDOWN = "markdown", "Markdown"
-    HTML = "html", "HTML (imported from WordPress)"
-
-
 class PostQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what the public sees: published, and its publish time has come."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def moved_from(self, *, publish_date, slug: str) -> "Post | None":
+        """The post of this queryset that last lived at /publish_date/slug/ before its slug or date changed."""
+        previous = (
+            PreviousSlug.objects.filter(publish_date=publish_date, slug=slug, post__in=self)
+            .select_related("post")
+            .first()
+        )
+        return previous.post if previous else None
+
+    def scheduled(self):
+        """Published with a publish time still to come: they appear by themselves, no cron needed."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def visible_to(self, user):
         """What a signed-in author or editor may preview: public posts plus their own or, for editors, all."""
@@ -136,7 +151,7 @@ class Post(models.Model):
     slug = models.SlugField(max_length=200, allow_unicode=True, help_text="The last part of the post's address.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
     body = models.TextField(blank=True, help_text=rendering.FIGURE_SYNTAX_HELP)
-    body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
+    body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(blank=True, editable=False)
     excerpt = models.TextField(blank=True, help_text="Optional summary; otherwise the text before <!--more-->.")
     excerpt_html = models.TextField(blank=True, editable=False)
@@ -253,7 +268,7 @@ class Page(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     path = models.CharField(max_length=1000, unique=True, editable=False)
     body = models.TextField(blank=True, help_text=rendering.FIGURE_SYNTAX_HELP)
-    body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
+    body_format = models.CharField(max_length=10, choices=BodyFormat, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(blank=True, editable=False)
     order = models.IntegerField(default=0, help_text="Lower numbers come first in the navigation.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

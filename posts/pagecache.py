@@ -225,7 +225,7 @@ def _entry(response, timeout: int) -> Entry:
 
 def _response(entry: Entry, request) -> HttpResponse:
     _expires, status, headers, body, compressed = entry
-    gzipped = bool(compressed) and bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    gzipped = bool(compressed) and bool(_ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
     response = HttpResponse(compressed if gzipped else body, status=status)
     for name, value in headers:
         response[name] = value

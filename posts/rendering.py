@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 import nh3
+from django.apps import apps
+from django.db import models
 from django.utils.html import format_html, strip_tags
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -221,15 +223,20 @@ def figure_html(image, *, caption: str | None = None) -> str:
     return format_html('<figure class="figure">{}{}</figure>', media, figcaption)
 
 
-def _images_by_id(ids: set[int]) -> dict:
-    from posts.models import Image  # the models import this module
+class BodyFormat(models.TextChoices):
+    """How a post or page body is written: Markdown here, or HTML imported from WordPress."""
 
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML (imported from WordPress)"
+
+
+def _images_by_id(ids: set[int]) -> dict:
+    Image = apps.get_model("posts", "Image")  # looked up, not imported: the models import this module
     return {image.pk: image for image in Image.objects.filter(pk__in=ids)} if ids else {}
 
 
 def render(source: str, body_format: str) -> Rendered:
     """Render a body and report figures that point at missing images."""
-    from posts.models import BodyFormat
     from posts.wp_html import wordpress_html_to_html
 
     if body_format == BodyFormat.HTML:

@@ -7,6 +7,7 @@ saves it when its time comes.
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -47,8 +48,8 @@ def forget_footer_links() -> None:
 
 
 def build_footer_links() -> FooterLinks:
-    from .models import Category, Post
-
+    # Looked up, not imported: the models import this module to forget the links when posts change.
+    Category, Post = apps.get_model("posts", "Category"), apps.get_model("posts", "Post")
     public = Post.objects.published()
     recent = [
         FooterLink(post.title, post.get_absolute_url())

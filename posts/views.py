@@ -17,14 +17,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, dates
 
-from .models import Category, Page, Post, PreviousSlug, Tag
+from .models import LARGEST_ID, Category, Page, Post, Tag
 from .pagecache import public_page
 from .search import add_snippets, normalise_terms, search_posts, uses_full_text_search
 from .sitemaps import SITEMAPS
 
 POSTS_PER_PAGE = 10
-# Database integer columns are signed 64-bit: larger IDs in a URL cannot exist.
-LARGEST_ID = 2**63 - 1
 
 
 # Pagination: /page/N/ appended to the list's own address, as WordPress does.
@@ -153,7 +151,7 @@ def legacy_page(raw_id: str) -> Page:
 
 
 def _published_page(page: Page | None) -> Page:
-    if page is None or page.status != Page.Status.PUBLISHED:
+    if page is None or not page.is_public:
         raise Http404("No such page.")
     return page
 
@@ -191,9 +189,6 @@ class PostDetailView(PostContextMixin, DetailView):
     """
 
     def get(self, request, *args, **kwargs):
-        if "\x00" in kwargs["slug"]:
-            # Other URLconfs route here too (comment pages); PostgreSQL refuses NUL in a query.
-            raise Http404("No such post.")
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -208,12 +203,7 @@ class PostDetailView(PostContextMixin, DetailView):
 
     def moved_post(self) -> Post | None:
         day = calendar_date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
-        previous = (
-            PreviousSlug.objects.filter(publish_date=day, slug=self.kwargs["slug"], post__in=Post.objects.published())
-            .select_related("post")
-            .first()
-        )
-        return previous.post if previous else None
+        return Post.objects.published().moved_from(publish_date=day, slug=self.kwargs["slug"])
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -222,11 +212,6 @@ class PostPreviewView(PostContextMixin, DetailView):
 
     def get_queryset(self):
         return Post.objects.visible_to(self.request.user).with_meta()
-
-    def get_object(self, queryset=None):
-        if self.kwargs["pk"] > LARGEST_ID:
-            raise Http404("No such post.")
-        return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(is_preview=True, **kwargs)

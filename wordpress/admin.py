@@ -71,8 +71,17 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_filter = ["status", "dry_run"]
     search_fields = ["file_name"]
     date_hierarchy = "started_at"
-    fields = ["file_name", "size", "dry_run", "status", "started_by", "started_at", "finished_at", "items_total"]
-    readonly_fields = fields
+    fields = [
+        "file_name",
+        "size",
+        "dry_run",
+        "status",
+        "started_by",
+        "started_at",
+        "finished_at",
+        "items_total",
+    ]
+    readonly_fields = fields  # type: ignore[assignment]  # stubs: fields and readonly_fields differ
     change_form_template = "admin/wordpress/importrun/change_form.html"
     change_list_template = "admin/wordpress/importrun/change_list.html"
 

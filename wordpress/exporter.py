@@ -22,6 +22,7 @@ from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
 from comments.models import Comment
+from posts.feeds import XML_ILLEGAL_CHARACTERS, absolute_links
 from posts.models import BodyFormat, Category, Image, Page, Post, Tag
 from posts.rendering import MORE_MARKER, render_body, split_more
 
@@ -30,10 +31,7 @@ from .models import ImportedItem
 WXR_VERSION = "1.2"
 # WordPress has no soft delete: a removed comment keeps its place in the thread with this text.
 REMOVED_COMMENT = "This comment was deleted."
-_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PRE_BLOCK = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL | re.IGNORECASE)
-_ROOT_RELATIVE_ATTRIBUTE = re.compile(r"""(\s(?:src|href|poster)=["'])/(?!/)""", re.IGNORECASE)
-_SRCSET = re.compile(r"""(\ssrcset=["'])([^"']*)(["'])""", re.IGNORECASE)
 
 _POST_STATUS = {
     Post.Status.DRAFT: "draft",
@@ -50,12 +48,12 @@ _COMMENT_APPROVED = {
 
 def cdata(text: str) -> str:
     """wxr_cdata(): text in CDATA, with "]]>" split across two sections so it cannot end the first."""
-    text = _INVALID_XML_CHARS.sub("", text or "")
+    text = XML_ILLEGAL_CHARACTERS.sub("", text or "")
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def _text(text: str) -> str:
-    return escape(_INVALID_XML_CHARS.sub("", str(text or "")))
+    return escape(XML_ILLEGAL_CHARACTERS.sub("", str(text or "")))
 
 
 def _mysql_date(moment: datetime | None, *, utc: bool, utc_offset: int | None = None) -> str:
@@ -118,7 +116,8 @@ def wordpress_body(
         return absolute_urls(body, base_url)
     before, has_more = split_more(body)
     if has_more:
-        after = body[MORE_MARKER.search(body).end() :]
+        marker = MORE_MARKER.search(body)
+        after = body[marker.end() :] if marker else ""
         html = render_body(before, body_format) + "\n<!--more-->\n" + render_body(after, body_format)
     else:
         html = body_html
@@ -135,19 +134,8 @@ def _one_line(html: str) -> str:
 
 
 def absolute_urls(html: str, base_url: str) -> str:
-    """``src="/media/…"``, ``href="/2024/…"`` and srcset entries → absolute URLs on ``base_url``."""
-    if not base_url:
-        return html
-    html = _ROOT_RELATIVE_ATTRIBUTE.sub(lambda match: f"{match.group(1)}{base_url}/", html)
-
-    def srcset(match: re.Match) -> str:
-        entries = [entry.strip() for entry in match.group(2).split(",")]
-        fixed = [
-            base_url + entry if entry.startswith("/") and not entry.startswith("//") else entry for entry in entries
-        ]
-        return f"{match.group(1)}{', '.join(fixed)}{match.group(3)}"
-
-    return _SRCSET.sub(srcset, html)
+    """``src="/media/…"``, ``href="/2024/…"`` and srcset entries → absolute URLs on ``base_url`` (as in feeds)."""
+    return absolute_links(html, base_url=base_url)
 
 
 @dataclass
@@ -257,7 +245,7 @@ class WxrExporter:
                 "<wp:category>"
                 f"<wp:term_id>{self._term_id(category)}</wp:term_id>"
                 f"<wp:category_nicename>{cdata(category.slug)}</wp:category_nicename>"
-                f"<wp:category_parent>{cdata(category.parent.slug if category.parent_id else '')}</wp:category_parent>"
+                f"<wp:category_parent>{cdata(category.parent.slug if category.parent else '')}</wp:category_parent>"
                 f"<wp:cat_name>{cdata(category.name)}</wp:cat_name>"
                 f"<wp:category_description>{cdata(category.description)}</wp:category_description>"
                 "</wp:category>\n"

@@ -46,7 +46,12 @@ def import_wxr(
     """Import a WXR export in one transaction (rolled back for a dry run); raise WxrError if it cannot be read."""
     if uploads_dir is not None and not Path(uploads_dir).is_dir():
         raise WxrError(f"--uploads {uploads_dir}: no such folder (it should be a copy of wp-content/uploads).")
-    importer = WxrImporter(uploads_dir=uploads_dir, dry_run=dry_run, author_map=author_map, progress=progress)
+    importer = WxrImporter(
+        uploads_dir=Path(uploads_dir) if uploads_dir is not None else None,
+        dry_run=dry_run,
+        author_map=author_map,
+        progress=progress,
+    )
     with contextlib.ExitStack() as stack:
         if isinstance(source, str | Path):
             try:

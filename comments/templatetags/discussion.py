@@ -11,9 +11,9 @@ from django.utils.functional import LazyObject
 
 from posts.models import Page, Post
 
+from ..adapter import get_adapter
 from ..avatars import avatar_url
 from ..forms import CommentForm
-from ..identity import identity_for
 from ..links import comment_page_url as _comment_page_url
 from ..links import comment_url, posting_url
 from ..models import Comment, DiscussionSettings
@@ -33,7 +33,7 @@ def _comment_page(request) -> int | None:
 def comment_form_for(target: Post | Page, request, *, reply_to: Comment | None = None) -> CommentForm:
     """A fresh form for this reader: name, email and website from their cookies when they chose to be remembered."""
     user = getattr(request, "user", None)
-    initial = {"parent": reply_to.public_number if reply_to else None}
+    initial: dict[str, object] = {"parent": reply_to.public_number if reply_to else None}
     cookies = getattr(request, "COOKIES", {})
     for field, cookie in COMMENTER_COOKIES.items():
         if cookies.get(cookie):
@@ -54,6 +54,7 @@ def discussion(context, target):
     thread = load_discussion(target=target, request=request, page=_comment_page(request), reply_to_id=reply_to_id)
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
+    adapter = get_adapter()
     return {
         # The templates call the discussion's subject "post"; a static page has the same title and URL.
         "post": target,
@@ -63,7 +64,9 @@ def discussion(context, target):
         "form": comment_form_for(target, request, reply_to=thread.reply_to) if thread.is_open else None,
         "form_action": posting_url(target),
         "reply_to": thread.reply_to,
-        "identity": identity_for(user) if signed_in else None,
+        "identity": adapter.identity_for(user) if signed_in else None,
+        "signed_in_template": adapter.signed_in_template,
+        "login_template": adapter.login_template,
         "csrf_token": context.get("csrf_token"),
         "post_url": target.get_absolute_url(),
     }
@@ -104,7 +107,7 @@ def annotate_comment_counts(posts: Iterable[Post]) -> list[Post]:
             .values_list("post", "n")
         )
         for post in missing:
-            post.approved_comment_count = counts.get(post.pk, 0)
+            post.approved_comment_count = counts.get(post.pk, 0)  # type: ignore[attr-defined]  # an annotation
     return posts
 
 
@@ -116,7 +119,7 @@ def with_comment_counts(posts):
 
 def _posts_in_context(context) -> list[Post]:
     """Every post in the lists the page is already showing (never triggers a query of its own)."""
-    found = []
+    found: list[Post] = []
     for value in context.flatten().values():
         if issubclass(type(value), LazyObject):
             # csrf_token, user, perms: evaluating them would issue a CSRF cookie or read the session.
@@ -144,7 +147,9 @@ def comments_link(context, post):
         if post.pk not in counts:
             batch = {p.pk: p for p in _posts_in_context(context) if p.pk not in counts}
             batch[post.pk] = post
-            counts.update((p.pk, p.approved_comment_count) for p in annotate_comment_counts(batch.values()))
+            counts.update(
+                (p.pk, getattr(p, "approved_comment_count", 0)) for p in annotate_comment_counts(batch.values())
+            )
         count = counts[post.pk]
     # Comments link to their thread even once closed (as on WordPress); no comments invites one only while open.
     links = bool(count) or (post.comments_open and _discussion_settings(context).comments_open_for(post))

@@ -44,7 +44,7 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mssite.apps.SiteAdminConfig",  # django.contrib.admin with the project's admin site (mssite/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -215,7 +215,8 @@ SOCIALACCOUNT_LOGIN_ON_GET = False  # the icons POST; a GET shows a confirmation
 SOCIALACCOUNT_STORE_TOKENS = False
 # Requests per client IP per minute on /accounts/<provider>/login/ and its /callback/.
 SOCIAL_LOGIN_RATE_LIMITS = {"start": 20, "callback": 30}
-COMMENTS_IDENTITY_FUNCTION = "accounts.identity.commenter_identity"
+# How comments meet social login (identity, provider icons, client address, verified emails): accounts' adapter.
+COMMENTS_ADAPTER = "accounts.adapter.CommentsAdapter"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")

@@ -1,4 +1,4 @@
-"""Production: refuses to start without a secret key and allowed hosts; passes `check --deploy`."""
+"""Production: refuses to start without a secret key, allowed hosts and the site's public address; passes `check --deploy`."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -9,6 +9,12 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_ENV=production.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_ENV=production.")
+# Every link in an email, a comment feed or an export is built from SITE_URL: the development default
+# (http://127.0.0.1:8000) would send readers to their own machine.
+if not env("SITE_URL").strip().lower().startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set to the site's public address (https://blog.example.org) when DJANGO_ENV=production."
+    )
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 if DEBUG:
@@ -31,5 +37,6 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_EXEMPT = env_list("DJANGO_HSTS_EXEMPT")
+# A load balancer probes /healthz over plain HTTP: answer it instead of redirecting it to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", *env_list("DJANGO_REDIRECT_EXEMPT")]
 ADMINS = [("Admin", address) for address in env_list("DJANGO_ADMINS")]

@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from accounts import roles
 from posts import services
 from posts.models import Category, Image, Page, Post, Tag
 
@@ -57,9 +56,7 @@ def _author(result: DemoResult):
         result.author_password = secrets.token_urlsafe(12)
         author = User.objects.create_user(password=result.author_password, **content.AUTHOR)
         result.created.append(f"author {author.username!r}")
-    if roles.role_of(author) is None:  # an author an administrator has since promoted stays promoted
-        roles.assign_role(author, roles.AUTHOR)
-    return author
+    return author  # accounts gives it the Author role when demo_content_loaded is sent
 
 
 def _categories(result: DemoResult) -> dict[str, Category]:

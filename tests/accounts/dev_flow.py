@@ -18,7 +18,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     results = {}
     for provider_id in ("wordpress_com", "google", "twitter_oauth2", "facebook"):
-        browser = Client(HTTP_HOST="127.0.0.1:8000")
+        browser = Client(headers={"host": "127.0.0.1:8000"})
         start = browser.post(f"/accounts/{provider_id}/login/?process=login&next=/%23respond")
         consent_url = start.get("Location", "")
         fields = {key: values[0] for key, values in parse_qs(urlsplit(consent_url).query).items()}

@@ -251,6 +251,7 @@ def test_production_refuses_to_start_with_the_simulation_switched_on():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="kV8#p2!qZr7@xL0m$Wd4^hN6&cT9*yB1(eF3)gJ5-sA8_uQ2+iO7=vR4",
         DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
         SOCIAL_LOGIN_SIMULATION="true",
     )
 
@@ -262,6 +263,7 @@ def test_production_without_credentials_shows_no_provider_at_all():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="kV8#p2!qZr7@xL0m$Wd4^hN6&cT9*yB1(eF3)gJ5-sA8_uQ2+iO7=vR4",
         DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
     )
 
     assert found["SIMULATION"] is False

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_SECRETS = {
     "DJANGO_SECRET_KEY": "kV8#p2!qZr7@xL0m$Wd4^hN6&cT9*yB1(eF3)gJ5-sA8_uQ2+iO7=vR4",
     "DJANGO_ALLOWED_HOSTS": "example.org",
+    "SITE_URL": "https://example.org",
 }
 
 

@@ -23,7 +23,7 @@ def _flood_on(settings):
 
 def post_via(forwarded_for: str, text: str, *, proxies: int = 1) -> int:
     post = PostFactory()
-    client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for, HTTP_X_FORWARDED_PROTO="https")
+    client = Client(REMOTE_ADDR=PROXY, headers={"x-forwarded-for": forwarded_for, "x-forwarded-proto": "https"})
     return client.post(post_url(post), comment_data(post, comment=text), secure=True).status_code
 
 

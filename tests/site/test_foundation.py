@@ -97,6 +97,7 @@ def test_production_behind_its_proxy_counts_readers_not_the_proxy_and_queues_bac
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY="kV8#p2!qZr7@xL0m$Wd4^hN6&cT9*yB1(eF3)gJ5-sA8_uQ2+iO7=vR4",
         DJANGO_ALLOWED_HOSTS="example.org",
+        SITE_URL="https://example.org",
     )
 
     assert result.returncode == 0, result.stderr

@@ -13,16 +13,15 @@ from email.utils import parsedate_to_datetime
 from django.utils import timezone
 
 from comments.models import Comment
-from posts.models import Category, Page, Post
+from posts.models import EARLIEST_YEAR, LARGEST_ID, LATEST_YEAR, Category, Page, Post
 
 from .. import wxr
 
 # WordPress keeps ids in unsigned 64-bit columns, ours are signed: a larger id cannot be stored at all.
-LARGEST_STORABLE_ID = 2**63 - 1
+LARGEST_STORABLE_ID = LARGEST_ID
 # Far beyond any real WordPress site (ids count rows in one site's tables): see reserve_ids_up_to.
 LARGEST_RESERVED_ID = 2**40
 MAX_UTC_OFFSET_MINUTES = 14 * 60  # UTC+14 (Kiribati) is the farthest any time zone is
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2999  # as in the post form
 # Integer columns read from the file that are 32-bit here (Page.order).
 INT32_RANGE = (-(2**31), 2**31 - 1)
 # Column sizes of what the file fills in: PostgreSQL refuses a longer value (SQLite would keep it).

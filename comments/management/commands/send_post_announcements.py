@@ -5,10 +5,8 @@ publication time. This helps after restoring a database whose task queue was los
 """
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from comments import notifications
-from posts.models import Post
 
 
 class Command(BaseCommand):
@@ -22,12 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, **options):
         due = (
-            Post.objects.published()
-            .filter(
-                announcement__isnull=True,
-                legacy_id__isnull=True,
-                published_at__gte=timezone.now() - notifications.ANNOUNCE_WITHIN,
-            )
+            notifications.announceable_posts()
+            .filter(announcement__isnull=True)
             .select_related("author")
             .order_by("published_at", "pk")
         )

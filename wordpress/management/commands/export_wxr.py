@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, out: str, base_url: str, **options):
         if out == "-":
-            summary = export_wxr(out=_Stdout(self.stdout), base_url=base_url)
+            summary = export_wxr(out=_Stdout(self.stdout), base_url=base_url)  # type: ignore[arg-type]  # writes only
             counts = _describe(summary.counts)
             # The summary goes to stderr so that standard output is only the XML.
             self.stderr.write(f"Exported {counts}.", style_func=lambda text: text)
