@@ -12,11 +12,9 @@ import hashlib
 import unicodedata
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-SOURCE_CACHE_KEY = "comments:avatar-source"
 NO_INITIALS = "-"
 
 
@@ -45,24 +43,10 @@ def gravatar_url(email: str, size: int = 56) -> str:
     return f"https://www.gravatar.com/avatar/{digest}?{urlencode({'d': 'identicon', 's': size})}"
 
 
-def remote_avatars_allowed() -> bool:
-    """The administrators' choice (discussion settings), cached: read on every page that shows comments."""
-    allowed = cache.get(SOURCE_CACHE_KEY)
-    if allowed is None:
-        from .models import DiscussionSettings
-
-        allowed = DiscussionSettings.load().remote_avatars
-        cache.set(SOURCE_CACHE_KEY, allowed, 300)
-    return allowed
-
-
-def forget_avatar_source() -> None:
-    cache.delete(SOURCE_CACHE_KEY)
-
-
-def avatar_url(*, name: str, email: str, picture: str = "", size: int = 56) -> str:
-    """The picture to show beside a commenter: local initials unless remote pictures are turned on."""
-    if not remote_avatars_allowed():
+def avatar_url(*, name: str, email: str, picture: str = "", size: int = 56, remote: bool = False) -> str:
+    """The picture to show beside a commenter: local initials unless `remote` pictures are turned on
+    (``DiscussionSettings.remote_avatars_allowed()``)."""
+    if not remote:
         return local_avatar_url(name, email)
     if picture:
         return picture

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from posts.models import Page, Post
 
 from . import threads
+from .avatars import avatar_url
 from .rendering import render_comment
 
 
@@ -222,9 +224,13 @@ class Comment(models.Model):
 
     def avatar_url(self, size: int = 56) -> str:
         """A local picture of the initials; Gravatar or the social account's picture only when turned on."""
-        from .avatars import avatar_url
-
-        return avatar_url(name=self.author_name, email=self.author_email, picture=self.author_avatar_url, size=size)
+        return avatar_url(
+            name=self.author_name,
+            email=self.author_email,
+            picture=self.author_avatar_url,
+            size=size,
+            remote=DiscussionSettings.remote_avatars_allowed(),
+        )
 
     def editable_until(self, window_minutes: int):
         return self.created_at + timedelta(minutes=window_minutes)
@@ -400,9 +406,22 @@ class DiscussionSettings(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from .avatars import forget_avatar_source
+        self.forget_avatar_source()
 
-        forget_avatar_source()
+    AVATAR_SOURCE_CACHE_KEY = "comments:avatar-source"
+
+    @classmethod
+    def remote_avatars_allowed(cls) -> bool:
+        """The administrators' choice of remote pictures, cached: read on every page that shows comments."""
+        allowed = cache.get(cls.AVATAR_SOURCE_CACHE_KEY)
+        if allowed is None:
+            allowed = cls.load().remote_avatars
+            cache.set(cls.AVATAR_SOURCE_CACHE_KEY, allowed, 300)
+        return allowed
+
+    @classmethod
+    def forget_avatar_source(cls) -> None:
+        cache.delete(cls.AVATAR_SOURCE_CACHE_KEY)
 
     @property
     def max_depth(self) -> int:

@@ -49,11 +49,11 @@ def s3_media(settings, s3_endpoint_url):
 @pytest.fixture(autouse=True)
 def _fresh_site_caches():
     """The footer's lists and the avatar choice are cached; a test never sees those of the test before it."""
-    from comments.avatars import forget_avatar_source
+    from comments.models import DiscussionSettings
     from posts.sidebar import forget_footer_links
 
     forget_footer_links()
-    forget_avatar_source()
+    DiscussionSettings.forget_avatar_source()
 
 
 @pytest.fixture

@@ -171,4 +171,5 @@ def commenter_avatar_url(identity) -> str:
         name=getattr(identity, "name", ""),
         email=getattr(identity, "email", ""),
         picture=getattr(identity, "avatar_url", ""),
+        remote=DiscussionSettings.remote_avatars_allowed(),
     )

@@ -74,7 +74,9 @@ def test_the_default_adapter_shows_no_provider_icons_and_names_the_account(clien
     client.force_login(UserFactory(username="grace", first_name="Grace", last_name="Hopper"))
     member_form = client.get(post.get_absolute_url()).content.decode()
 
-    assert "Fill in your details below or click an icon to log in:" in guest_form
+    # No way to sign in, so WordPress's wording for a guest-only form, not "click an icon".
+    assert "Your email address will not be published." in guest_form
+    assert "click an icon to log in" not in guest_form
     assert "social-login-providers" not in guest_form
     assert "Logged in as Grace Hopper." in member_form
 

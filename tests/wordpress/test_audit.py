@@ -383,4 +383,5 @@ def test_the_benchmark_generates_imports_and_prints_seconds_and_peak_memory(tmp_
     assert "20 posts, 300 comments" in out
     assert "In the database: 20 posts, 300 comments" in out
     assert re.search(r"Import: \d+\.\d s .*peak memory \(RSS\) \d+ MB", out)
-    assert "Target (under 60 s and 300 MB, set for SQLite) on sqlite: met" in out
+    # The verdict is printed, not asserted: timings are measured by the benchmark, never by tests.
+    assert re.search(r"Target \(under 60 s and 300 MB, set for SQLite\) on sqlite: (met|MISSED)", out)
