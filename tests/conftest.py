@@ -69,3 +69,11 @@ def page_cache(settings):
     yield caches["pages"]
     caches["pages"].clear()
     local_copies.clear()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run (tests/chromium.py says why there can be only one)."""
+    from tests.chromium import launch_browser
+
+    yield from launch_browser()

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import psycopg2
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.fakes.tcp_proxy import TCPProxy
 
 pytestmark = pytest.mark.browser
@@ -103,15 +102,11 @@ def site(postgres_database, tmp_path):
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context()
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 def comment_count(postgres_database) -> int:

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, settings
 from accounts.roles import ADMINISTRATOR, AUTHOR, EDITOR, assign_role
 
 # The browser tests here use the same Chromium fixtures as tests/browser/.
-from tests.browser.conftest import browser, context, page  # noqa: F401
+from tests.browser.conftest import context, page  # noqa: F401
 from tests.factories import CategoryFactory, CommentFactory, PageFactory, PostFactory, TagFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
