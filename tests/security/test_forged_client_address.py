@@ -64,3 +64,18 @@ def test_production_trusts_exactly_the_configured_number_of_proxies(environment,
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == count
+
+
+def test_behind_two_proxies_the_reader_is_the_second_entry_from_the_right(behind_proxies):
+    behind_proxies(2)
+    assert post_via("198.51.100.1, 10.0.0.9", "First.") == 302
+    # A client that writes its own entries further left is still counted at the address our first proxy saw.
+    assert post_via("203.0.113.66, 198.51.100.1, 10.0.0.9", "Forged.") == 429
+    assert post_via("198.51.100.2, 10.0.0.9", "Another reader.") == 302
+
+
+def test_a_forwarded_for_shorter_than_the_proxy_chain_is_counted_at_the_peer_not_a_server_error(behind_proxies):
+    behind_proxies(2)
+    # One entry where two proxies should have written two: the request skipped a proxy. Not a 500.
+    assert post_via("198.51.100.1", "First.") == 302
+    assert post_via("198.51.100.3", "Same peer, another claim.") == 429
