@@ -249,6 +249,8 @@ def main() -> None:
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        # Production refuses to start without its public address; the bench site lives on loopback.
+        "SITE_URL": "http://127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_BEHIND_PROXY": "false",
         "DATABASE_URL": database_url,
