@@ -30,14 +30,17 @@ def comment(
     email: str = "reader@example.org",
     date_gmt: str = "2024-05-02 09:00:00",
     comment_type: str = "",
+    url: str = "https://reader.example.org/",
+    ip: str = "192.0.2.7",
 ) -> str:
+    """One ``<wp:comment>`` as WordPress writes it; `url` and `ip` are the commenter's website and address."""
     return f"""
     <wp:comment>
       <wp:comment_id>{comment_id}</wp:comment_id>
       <wp:comment_author>{cdata(author)}</wp:comment_author>
       <wp:comment_author_email>{cdata(email)}</wp:comment_author_email>
-      <wp:comment_author_url>https://reader.example.org/</wp:comment_author_url>
-      <wp:comment_author_IP>192.0.2.7</wp:comment_author_IP>
+      <wp:comment_author_url>{url}</wp:comment_author_url>
+      <wp:comment_author_IP>{ip}</wp:comment_author_IP>
       <wp:comment_date>{date_gmt}</wp:comment_date>
       <wp:comment_date_gmt>{date_gmt}</wp:comment_date_gmt>
       <wp:comment_content>{cdata(content)}</wp:comment_content>
@@ -60,6 +63,7 @@ def item(
     excerpt: str = "",
     creator: str = "alice",
     parent: int = 0,
+    menu_order: int | str = 0,
     sticky: int = 0,
     comment_status: str = "open",
     terms: tuple[tuple[str, str, str], ...] = (),
@@ -95,12 +99,28 @@ def item(
     <wp:post_name>{cdata(slug)}</wp:post_name>
     <wp:status>{status}</wp:status>
     <wp:post_parent>{parent}</wp:post_parent>
-    <wp:menu_order>0</wp:menu_order>
+    <wp:menu_order>{menu_order}</wp:menu_order>
     <wp:post_type>{post_type}</wp:post_type>
     <wp:post_password></wp:post_password>
     <wp:is_sticky>{sticky}</wp:is_sticky>
     {attachment}{categories}{postmeta}{"".join(comments)}
   </item>"""
+
+
+def category(term_id: int | str, slug: str, name: str, parent: str = "") -> str:
+    """A ``<wp:category>`` of the export's header; `parent` is the parent's slug."""
+    return (
+        f"<wp:category><wp:term_id>{term_id}</wp:term_id><wp:category_nicename>{slug}</wp:category_nicename>"
+        f"<wp:category_parent>{parent}</wp:category_parent><wp:cat_name>{cdata(name)}</wp:cat_name></wp:category>"
+    )
+
+
+def tag(term_id: int | str, slug: str, name: str) -> str:
+    """A ``<wp:tag>`` of the export's header."""
+    return (
+        f"<wp:tag><wp:term_id>{term_id}</wp:term_id><wp:tag_slug>{slug}</wp:tag_slug>"
+        f"<wp:tag_name>{cdata(name)}</wp:tag_name></wp:tag>"
+    )
 
 
 def document(
@@ -151,7 +171,9 @@ def wxr(tmp_path):
         path.write_text(document(*items, **options), encoding="utf-8")
         return path
 
-    return SimpleNamespace(item=item, comment=comment, document=document, cdata=cdata, write=write)
+    return SimpleNamespace(
+        item=item, comment=comment, category=category, tag=tag, document=document, cdata=cdata, write=write
+    )
 
 
 @pytest.fixture

@@ -33,32 +33,6 @@ def notes_of(report) -> str:
     return "\n".join(report.notes)
 
 
-def category(term_id: int, slug: str, name: str, parent: str = "") -> str:
-    return (
-        f"<wp:category><wp:term_id>{term_id}</wp:term_id><wp:category_nicename>{slug}</wp:category_nicename>"
-        f"<wp:category_parent>{parent}</wp:category_parent><wp:cat_name><![CDATA[{name}]]></wp:cat_name></wp:category>"
-    )
-
-
-def tag(term_id: int, slug: str, name: str) -> str:
-    return (
-        f"<wp:tag><wp:term_id>{term_id}</wp:term_id><wp:tag_slug>{slug}</wp:tag_slug>"
-        f"<wp:tag_name><![CDATA[{name}]]></wp:tag_name></wp:tag>"
-    )
-
-
-def with_menu_order(item_xml: str, order) -> str:
-    return item_xml.replace("<wp:menu_order>0</wp:menu_order>", f"<wp:menu_order>{order}</wp:menu_order>")
-
-
-def with_commenter(comment_xml: str, *, url: str | None = None, ip: str | None = None) -> str:
-    if url is not None:
-        comment_xml = comment_xml.replace("https://reader.example.org/", url)
-    if ip is not None:
-        comment_xml = comment_xml.replace("192.0.2.7", ip)
-    return comment_xml
-
-
 # 1. Ids beyond 64 bits: skipped (or matched another way) and reported, never a traceback ---------
 
 
@@ -146,7 +120,7 @@ def test_a_page_whose_parent_id_is_beyond_64_bits_is_at_the_top_level(wxr):
 
 
 def test_terms_whose_ids_are_beyond_64_bits_are_matched_on_their_slugs(wxr):
-    terms = category(BEYOND_64_BITS, "news", "News") + tag(BEYOND_64_BITS + 1, "ms", "MS")
+    terms = wxr.category(BEYOND_64_BITS, "news", "News") + wxr.tag(BEYOND_64_BITS + 1, "ms", "MS")
     export = wxr.write(
         wxr.item(1, "Tagged", terms=(("category", "news", "News"), ("post_tag", "ms", "MS"))), terms=terms
     )
@@ -272,7 +246,7 @@ def test_an_id_just_within_the_bound_is_reserved_like_any_other(wxr):
     ],
 )
 def test_a_page_menu_order_beyond_32_bits_is_clamped_and_reported(wxr, menu_order, stored, shown):
-    export = wxr.write(with_menu_order(wxr.item(1, "About", post_type="page"), menu_order))
+    export = wxr.write(wxr.item(1, "About", post_type="page", menu_order=menu_order))
 
     report = import_wxr(source=export)
     again = import_wxr(source=export)
@@ -334,7 +308,7 @@ def test_over_long_titles_slugs_and_terms_are_cut_with_notes(client, wxr):
             1, long_title, slug=long_slug, terms=(("category", long_term, "Cat " * 80), ("post_tag", long_term, "Tag"))
         ),
         wxr.item(2, "Page " * 80, slug=long_slug, post_type="page"),
-        terms=category(5, long_term, "Cat " * 80) + tag(6, long_term, "Tag " * 80),
+        terms=wxr.category(5, long_term, "Cat " * 80) + wxr.tag(6, long_term, "Tag " * 80),
     )
 
     report = import_wxr(source=export)
@@ -377,8 +351,8 @@ def test_over_long_author_login_and_email_become_a_working_user(wxr):
 
 def test_over_long_commenter_details_are_cut_or_left_out_with_notes(client, wxr):
     long_url = "https://reader.example.org/" + "p" * 600
-    comment = with_commenter(
-        wxr.comment(10, author="N" * 300, email="e" * 300 + "@example.org"), url=long_url, ip="fe80::1%" + "z" * 60
+    comment = wxr.comment(
+        10, author="N" * 300, email="e" * 300 + "@example.org", url=long_url, ip="fe80::1%" + "z" * 60
     )
     export = wxr.write(wxr.item(1, "Discussed", comments=(comment,)))
 
@@ -402,7 +376,7 @@ def test_over_long_commenter_details_are_cut_or_left_out_with_notes(client, wxr)
 def test_a_category_tree_too_deep_for_its_address_keeps_the_rest_of_the_tree(wxr):
     slugs = [f"{level}" + "c" * 199 for level in range(6)]  # six levels of 200 characters: over 1,000
     terms = "".join(
-        category(20 + level, slug, f"Level {level}", slugs[level - 1] if level else "")
+        wxr.category(20 + level, slug, f"Level {level}", slugs[level - 1] if level else "")
         for level, slug in enumerate(slugs)
     )
     export = wxr.write(wxr.item(1, "Deep", terms=(("category", slugs[-1], "Level 5"),)), terms=terms)
@@ -476,7 +450,7 @@ def test_percent_encoded_slashes_and_nul_in_slugs_become_hyphens_and_every_page_
         wxr.item(2, "Guides", slug="guides", post_type="page"),
         wxr.item(3, "Setup", slug="setup", post_type="page", parent=2),
         wxr.item(4, "Not a child", slug="guides%2Fsetup", post_type="page"),
-        terms=category(5, "p%00q", "Odd category") + tag(6, "x%2Fy", "Odd tag"),
+        terms=wxr.category(5, "p%00q", "Odd category") + wxr.tag(6, "x%2Fy", "Odd tag"),
     )
 
     import_wxr(source=export)
