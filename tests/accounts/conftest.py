@@ -175,3 +175,9 @@ def other_case(case: ProviderCase) -> ProviderCase:
 
 def case_for(provider_id: str, **kwargs) -> ProviderCase:
     return next(c for c in provider_cases(**kwargs) if c.provider_id == provider_id)
+
+
+def with_profile(case: ProviderCase, **fields) -> ProviderCase:
+    """The same provider with some profile fields changed; a field set to None is one the provider leaves out."""
+    profile = {key: value for key, value in {**case.profile, **fields}.items() if value is not None}
+    return ProviderCase(**{**case.__dict__, "profile": profile})

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from mssite.settings import social
-from tests.accounts.conftest import API, RETURN_URL, ProviderCase, case_for, fake_provider, log_in_with, start_login
+from tests.accounts.conftest import API, RETURN_URL, case_for, fake_provider, log_in_with, start_login, with_profile
 from tests.accounts.html import button_named, visible_text
 from tests.accounts.test_provider_login import signed_in_user
 from tests.comments.helpers import comment_data, post_url
@@ -25,11 +25,6 @@ from tests.factories import PageFactory, PostFactory
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 BRANDS = {"wordpress_com": "WordPress.com", "google": "Google", "twitter_oauth2": "X", "facebook": "Facebook"}
-
-
-def with_profile(case: ProviderCase, **fields) -> ProviderCase:
-    profile = {key: value for key, value in {**case.profile, **fields}.items() if value is not None}
-    return ProviderCase(**{**case.__dict__, "profile": profile})
 
 
 # WordPress.com: the provider the project wrote itself ------------------------------------------------

@@ -7,17 +7,13 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from comments.models import Comment
-from tests.accounts.conftest import ProviderCase, case_for, log_in_with
+from tests.accounts.conftest import case_for, log_in_with, with_profile
 from tests.accounts.test_provider_login import signed_in_user
 from tests.comments.helpers import comment_data, post_url
 from tests.factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-
-
-def with_profile(case: ProviderCase, **fields) -> ProviderCase:
-    return ProviderCase(**{**case.__dict__, "profile": {**case.profile, **fields}})
 
 
 def comment_as_signed_in_reader(client, post, body: str) -> Comment:

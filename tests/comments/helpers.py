@@ -12,6 +12,7 @@ from django.utils import timezone
 from comments.forms import issue_timestamp
 from comments.links import posting_url
 from comments.models import DiscussionSettings
+from tests.factories import CommentFactory
 
 
 def signed_timestamp(target, *, seconds_ago: float = 30) -> str:
@@ -43,6 +44,11 @@ def post_url(target) -> str:
 def post_comment(client, target, **fields):
     """Send the comment form of `target` through `client`, as a guest would."""
     return client.post(post_url(target), comment_data(target, **fields))
+
+
+def known_guest(email: str = "ada@example.org", name: str = "Ada Reader") -> None:
+    """A guest with an earlier approved comment, so the previous-approval rule lets them through."""
+    CommentFactory(author_name=name, author_email=email)
 
 
 def configure(**changes) -> DiscussionSettings:

@@ -14,7 +14,7 @@ from accounts import roles
 from comments.models import Comment, DiscussionSettings
 from comments.rendering import render_comment
 from comments.services import post_comment
-from tests.comments.helpers import comment_data, comment_ids, configure, page, post_url
+from tests.comments.helpers import comment_data, comment_ids, configure, known_guest, page, post_url
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +28,6 @@ def _quiet(notified):
 def respond(html: str) -> str:
     start = html.index('<div id="respond"')
     return html[start : html.index("</form>", start)]
-
-
-def returning_guest(email="ada@example.org"):
-    """A guest with an earlier approved comment, so the previous-approval rule lets them through."""
-    CommentFactory(author_name="Ada Reader", author_email=email)
 
 
 # Model and storage ------------------------------------------------------------------------------------
@@ -191,7 +186,7 @@ def test_newest_first_puts_the_newest_reply_first_among_its_siblings_only(client
 
 
 def test_a_reply_lands_on_the_comment_page_of_its_thread():
-    returning_guest()
+    known_guest()
     configure(comments_per_page=2)
     post = PostFactory()
     old = timezone.now() - datetime.timedelta(hours=1)
@@ -206,7 +201,7 @@ def test_a_reply_lands_on_the_comment_page_of_its_thread():
 
 
 def test_with_newest_first_pages_a_new_comment_lands_on_the_first_page():
-    returning_guest()
+    known_guest()
     configure(comments_per_page=2, comment_order=DiscussionSettings.Order.NEWEST_FIRST)
     post = PostFactory()
     old = timezone.now() - datetime.timedelta(hours=1)
@@ -374,7 +369,7 @@ def test_a_signed_in_readers_validation_error_keeps_the_text_and_the_ticked_boxe
 
 def test_a_refused_duplicate_keeps_the_ticked_boxes(client, settings):
     settings.COMMENTS_FLOOD_SECONDS = 0
-    returning_guest()
+    known_guest()
     post = PostFactory()
     data = comment_data(post, comment="Said twice.", notify_comments="on", save_details="on")
     client.post(post_url(post), data)
@@ -437,7 +432,7 @@ def test_a_superuser_is_trusted():
 def test_each_rule_alone_gives_its_outcome_through_the_real_form():
     """The same returning guest, one setting at a time: each rule decides on its own."""
     post = PostFactory()
-    returning_guest()
+    known_guest()
     outcomes = {}
     cases = {
         "nothing special": ({}, "Plain words."),
@@ -464,7 +459,7 @@ def test_each_rule_alone_gives_its_outcome_through_the_real_form():
 
 def test_a_trashed_comment_is_not_shown_even_to_its_author(client):
     configure(disallowed_keys="casino")
-    returning_guest()
+    known_guest()
     post = PostFactory()
 
     client.post(post_url(post), comment_data(post, comment="Visit my casino"))
@@ -477,7 +472,7 @@ def test_a_trashed_comment_is_not_shown_even_to_its_author(client):
 
 
 def test_flood_control_still_holds_at_fourteen_seconds():
-    returning_guest()
+    known_guest()
     post = PostFactory()
     client = Client(REMOTE_ADDR="198.51.100.7")
     client.post(post_url(post), comment_data(post, comment="One"))
@@ -491,7 +486,7 @@ def test_flood_control_still_holds_at_fourteen_seconds():
 
 def test_a_duplicate_is_detected_whatever_the_surrounding_whitespace(client, settings):
     settings.COMMENTS_FLOOD_SECONDS = 0
-    returning_guest()
+    known_guest()
     post = PostFactory()
     client.post(post_url(post), comment_data(post, comment="Same words."))
 
@@ -506,7 +501,7 @@ def test_a_duplicate_is_detected_whatever_the_surrounding_whitespace(client, set
 
 def test_the_edit_window_is_a_setting(client):
     configure(edit_window_minutes=5)
-    returning_guest()
+    known_guest()
     post = PostFactory()
     client.post(post_url(post), comment_data(post, comment="Quick thought."))
     comment = Comment.objects.get(post=post)
@@ -524,7 +519,7 @@ def test_the_edit_window_is_a_setting(client):
 
 
 def test_an_edit_that_adds_too_many_links_is_held_again(client):
-    returning_guest()
+    known_guest()
     post = PostFactory()
     client.post(post_url(post), comment_data(post, comment="No links yet."))
     comment = Comment.objects.get(post=post)
@@ -544,7 +539,7 @@ def test_an_edit_that_adds_too_many_links_is_held_again(client):
 
 
 def test_a_deleted_comment_with_replies_keeps_its_place_for_every_reader_and_hides_its_author(client):
-    returning_guest()
+    known_guest()
     post = PostFactory()
     client.post(post_url(post), comment_data(post, comment="I will regret this.", url="https://ada.example"))
     comment = Comment.objects.get(post=post)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings, Subscription
 from posts.models import Post
-from tests.comments.helpers import comment_data
+from tests.comments.helpers import comment_data, known_guest
 from tests.factories import CommentFactory, PageFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +31,6 @@ def read(client, page) -> str:
 
 def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
-def known_guest(email="ada@example.org", name="Ada Reader"):
-    """A guest with an earlier approved comment, so the previous-approval rule lets them through."""
-    CommentFactory(author_name=name, author_email=email)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from comments.forms import COMMENT_MAX_LENGTH
 from comments.models import Comment, DiscussionSettings
-from tests.comments.helpers import comment_data, post_url, signed_timestamp
+from tests.comments.helpers import comment_data, known_guest, post_url, signed_timestamp
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _quiet(notified):
     """Emails are another test module's story; here they are only recorded."""
-
-
-def known_guest(email="ada@example.org"):
-    """A guest with an earlier approved comment, so the previous-approval rule lets them through."""
-    CommentFactory(author_name="Ada Reader", author_email=email)
 
 
 def page(client, post) -> str:
