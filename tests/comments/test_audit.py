@@ -33,44 +33,6 @@ def respond(html: str) -> str:
 # Model and storage ------------------------------------------------------------------------------------
 
 
-def test_a_comment_keeps_every_field_the_issue_lists():
-    fields = {field.name: field for field in Comment._meta.get_fields() if field.concrete}
-
-    for name in (
-        "post",
-        "parent",
-        "user",
-        "author_name",
-        "author_email",
-        "author_url",
-        "body",
-        "body_html",
-        "status",
-        "type",
-        "ip_address",
-        "user_agent",
-        "created_at",
-        "edited_at",
-        "legacy_id",
-    ):
-        assert name in fields, name
-    assert fields["parent"].null
-    assert fields["user"].null
-    assert fields["legacy_id"].null
-    assert fields["legacy_id"].unique
-    assert set(Comment.Status.values) == {"approved", "pending", "spam", "trash"}
-    assert set(Comment.Type.values) == {"comment", "pingback", "trackback"}
-
-
-def test_imported_pingbacks_and_trackbacks_keep_their_type_and_wordpress_id():
-    post = PostFactory()
-    pingback = CommentFactory(post=post, type=Comment.Type.PINGBACK, legacy_id=101)
-    trackback = CommentFactory(post=post, type=Comment.Type.TRACKBACK, legacy_id=102)
-
-    assert Comment.objects.get(legacy_id=101) == pingback
-    assert Comment.objects.get(legacy_id=102).type == Comment.Type.TRACKBACK == trackback.type
-
-
 def test_the_wordpress_comment_id_is_unique_but_new_comments_need_none():
     post = PostFactory()
     CommentFactory(post=post, legacy_id=None)

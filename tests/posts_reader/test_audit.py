@@ -5,7 +5,6 @@ readers get, and nothing a reader types into an address or a query string answer
 """
 
 import datetime
-import re
 from pathlib import Path
 
 import feedparser
@@ -242,21 +241,6 @@ def test_front_page_and_post_page_queries_do_not_grow_with_featured_images(clien
 
 
 # The screenshots the browser test takes are the ones the README shows.
-
-
-def test_readme_shows_the_home_and_post_screenshots_the_browser_test_saves():
-    readme = (ROOT / "README.md").read_text()
-
-    for name in ("home", "post"):
-        assert re.search(rf"!\[[^\]]+\]\(docs/screenshots/{name}\.png\)", readme), name
-        assert (ROOT / "docs" / "screenshots" / f"{name}.png").stat().st_size > 10_000, name
-
-
-def test_make_run_loads_the_demo_so_the_home_page_is_never_an_empty_shell():
-    makefile = (ROOT / "Makefile").read_text()
-
-    run_recipe = re.search(r"^run:.*?\n((?:\t.*\n)+)", makefile, re.MULTILINE).group(1)
-    assert "manage.py load_demo" in run_recipe
 
 
 # Nothing a reader can type gives a 500: odd query strings, huge numbers, encoded junk in slugs.

@@ -340,16 +340,6 @@ def test_round_trip_keeps_what_commenters_gave_and_what_the_author_wrote():
 # Documentation and benchmark ---------------------------------------------------------------------
 
 
-def test_the_readme_has_a_moving_from_wordpress_section_with_the_commands():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Moving from WordPress", 1)[1].split("\n## ", 1)[0]
-
-    assert "manage.py import_wxr" in section
-    for option in ("--uploads", "--dry-run", "--author-map"):
-        assert option in section, option
-    assert "manage.py export_wxr" in section
-
-
 def test_the_benchmark_generates_imports_and_prints_seconds_and_peak_memory(tmp_path):
     environment = {
         key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
