@@ -5,12 +5,14 @@ import json
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from comments.models import Comment, Subscription
 from tests.accounts.conftest import case_for, log_in_with
 from tests.accounts.html import button_named, elements, submits_with_post, visible_text
 from tests.accounts.test_provider_login import signed_in_user
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.comments.helpers import comment_data
+from tests.factories import CommentFactory, PageFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -295,3 +297,68 @@ def test_a_signed_in_reader_finds_their_account_pages_from_change(client, reader
     manage = client.get("/accounts/3rdparty/").content.decode()
     for link in ('href="/accounts/3rdparty/"', 'href="/accounts/data/"', 'href="/accounts/delete/"'):
         assert link in manage
+
+
+def test_a_reader_connects_all_four_providers_then_disconnects_them_down_to_one(client, provider_api):
+    log_in_with(client, provider_api, case_for("google"))
+    reader = signed_in_user(client)
+    for provider_id in ("wordpress_com", "twitter_oauth2", "facebook"):
+        log_in_with(client, provider_api, case_for(provider_id), process="connect", next_url="/accounts/3rdparty/")
+
+    page = client.get("/accounts/3rdparty/").content.decode()
+    for name, brand in (
+        ("Gina Google", "Google"),
+        ("Wendy Press", "WordPress.com"),
+        ("Xavier Post", "X"),
+        ("Fiona Book", "Facebook"),
+    ):
+        assert button_named(page, f"Disconnect {brand} ({name})") is not None
+    assert SocialAccount.objects.filter(user=reader).count() == 4
+
+    for provider_id in ("wordpress_com", "twitter_oauth2", "facebook"):
+        account = SocialAccount.objects.get(user=reader, provider=provider_id)
+        assert client.post("/accounts/3rdparty/", {"account": account.pk}).status_code == 302
+
+    assert list(SocialAccount.objects.filter(user=reader).values_list("provider", flat=True)) == ["google"]
+    assert signed_in_user(client) == reader
+    assert "You are commenting using your Google account." in visible_text(
+        client.get(PostFactory().get_absolute_url()).content.decode()
+    )
+
+
+def test_logging_out_needs_a_post_so_a_link_cannot_sign_a_reader_out(client, provider_api):
+    log_in_with(client, provider_api, case_for("google"))
+
+    page = client.get("/accounts/logout/")
+
+    assert page.status_code == 200
+    assert signed_in_user(client) is not None
+
+
+def test_a_reader_comments_on_a_static_page_as_their_provider_self_then_downloads_and_anonymises_it(
+    client, provider_api
+):
+    about = PageFactory(title="About this blog", slug="about", comments_open=True)
+    log_in_with(client, provider_api, case_for("wordpress_com"), next_url=f"{about.get_absolute_url()}#respond")
+    form = visible_text(client.get(about.get_absolute_url()).content.decode())
+    assert "You are commenting using your WordPress.com account. ( Log Out / Change )" in form
+
+    response = client.post(
+        reverse("comments:page", kwargs={"page_id": about.pk}),
+        comment_data(about, comment="Thank you for writing this blog.", name=None, email=None),
+    )
+
+    assert response.status_code == 302
+    comment = Comment.objects.get(page=about)
+    assert (comment.author_name, comment.author_url) == ("Wendy Press", "https://gravatar.com/wendy")
+    assert comment.author_avatar_url == "https://0.gravatar.com/avatar/wendy?s=96"
+    data = json.loads(client.get("/accounts/data/").content)
+    assert [(c["page"], c["body"]) for c in data["comments"]] == [
+        ("About this blog", "Thank you for writing this blog.")
+    ]
+
+    client.post("/accounts/delete/", {"comments": "anonymise", "confirm": "on"})
+
+    comment.refresh_from_db()
+    assert (comment.author_name, comment.author_url, comment.user) == ("Anonymous", "", None)
+    assert comment.body == "Thank you for writing this blog."

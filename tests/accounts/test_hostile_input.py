@@ -2,7 +2,10 @@
 
 import pytest
 
-from tests.accounts.conftest import log_in_with
+from comments.models import Comment
+from tests.accounts.conftest import case_for, log_in_with, with_profile
+from tests.comments.helpers import comment_data, post_url
+from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +81,25 @@ def test_hostile_delete_is_refused_with_a_message(client, provider_api, case, da
 
     assert response.status_code in {200, 400}
     assert "_auth_user_id" in client.session
+
+
+def test_a_hostile_profile_from_a_provider_cannot_inject_markup_or_links(client, provider_api):
+    post = PostFactory()
+    hostile = with_profile(
+        case_for("wordpress_com"),
+        display_name='<script>alert("name")</script>Eve',
+        profile_URL="javascript:alert(document.cookie)",
+        avatar_URL='https://evil.example/a.png" onerror="alert(1)',
+    )
+    log_in_with(client, provider_api, hostile, next_url=f"{post.get_absolute_url()}#respond")
+
+    client.post(post_url(post), comment_data(post, comment="Hello.", name=None, email=None))
+    comment = Comment.objects.get()
+    comment.approve()
+    page = client.get(post.get_absolute_url()).content.decode()
+
+    assert comment.author_url == ""
+    assert "javascript:" not in page
+    assert '<script>alert("name")' not in page
+    assert 'onerror="alert(1)' not in page
+    assert "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;Eve" in page  # shown as text, form and comment

@@ -2,10 +2,12 @@
 
 import base64
 import hashlib
+import logging
 from urllib.parse import parse_qs
 
 import pytest
 import responses
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -260,3 +262,69 @@ def test_a_callback_url_cannot_be_replayed(client, provider_api, case):
 
     assert replay.status_code == 400
     assert signed_in_user(client) is None
+
+
+def test_wordpress_com_is_asked_for_the_auth_scope_with_an_authorization_code(client):
+    authorize = start_login(client, "wordpress_com")
+
+    assert authorize["scope"] == "auth"
+    assert authorize["response_type"] == "code"
+    assert authorize["client_id"] == "test-wordpress-client"
+
+
+def test_wordpress_com_code_is_exchanged_and_the_profile_read_with_a_bearer_token(client, provider_api):
+    log_in_with(client, provider_api, case_for("wordpress_com"))
+
+    token_call, profile_call = (call.request for call in provider_api.calls)
+    assert token_call.method == "POST"
+    assert token_call.url == f"{API}/wordpress_com/oauth2/token"
+    sent = parse_qs(token_call.body)
+    assert sent["code"] == ["code-from-provider"]
+    assert sent["grant_type"] == ["authorization_code"]
+    assert sent["redirect_uri"] == ["http://testserver/accounts/wordpress_com/login/callback/"]
+    assert profile_call.method == "GET"
+    assert profile_call.url == f"{API}/wordpress_com/rest/v1.1/me"
+    assert profile_call.headers["Authorization"] == "Bearer token-for-wordpress_com"
+
+
+def test_wordpress_com_profile_fields_become_the_account(client, provider_api):
+    log_in_with(client, provider_api, case_for("wordpress_com"))
+
+    reader = signed_in_user(client)
+    account = SocialAccount.objects.get(user=reader)
+    assert account.uid == "1001"  # the profile's numeric ID
+    assert reader.username == "wendy1001"
+    assert reader.email == "wendy1001@example.com"
+    address = EmailAddress.objects.get(user=reader)
+    assert (address.email, address.verified) == ("wendy1001@example.com", True)
+
+
+def test_a_provider_error_is_logged_with_its_real_cause_for_the_administrator(client, provider_api, case, caplog):
+    fake_provider(provider_api, case, token_status=500)
+    authorize = start_login(client, case.provider_id)
+
+    with caplog.at_level(logging.INFO, logger="accounts"):
+        response = client.get(
+            f"/accounts/{case.provider_id}/login/callback/", {"code": "code-from-provider", "state": authorize["state"]}
+        )
+
+    assert response.status_code == 400
+    assert f'href="{RETURN_URL}"' in response.content.decode()
+    record = next(r for r in caplog.records if r.name == "accounts.adapter")
+    assert record.levelno == logging.WARNING
+    assert f"Social login via {case.provider_id} failed" in record.getMessage()
+    assert "exception=" in record.getMessage()
+    assert "exception=None" not in record.getMessage()  # the cause, not just "it failed"
+
+
+def test_a_cancelled_login_is_logged_quietly(client, case, caplog):
+    authorize = start_login(client, case.provider_id)
+
+    with caplog.at_level(logging.INFO, logger="accounts"):
+        client.get(
+            f"/accounts/{case.provider_id}/login/callback/", {"error": "access_denied", "state": authorize["state"]}
+        )
+
+    record = next(r for r in caplog.records if r.name == "accounts.adapter")
+    assert record.levelno == logging.INFO
+    assert "error=cancelled" in record.getMessage()

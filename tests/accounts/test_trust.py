@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from comments.models import Comment
-from tests.accounts.conftest import case_for, log_in_with, with_profile
+from tests.accounts.conftest import RETURN_URL, case_for, log_in_with, with_profile
 from tests.accounts.test_provider_login import signed_in_user
 from tests.comments.helpers import comment_data, post_url
 from tests.factories import PostFactory, UserFactory
@@ -150,3 +150,44 @@ def test_connecting_a_provider_account_that_belongs_to_another_reader_is_refused
     assert list(SocialAccount.objects.filter(user=wendy).values_list("provider", flat=True)) == ["wordpress_com"]
     page = client.get(response["Location"]).content.decode()
     assert "already connected to another reader" in page
+
+
+def test_an_unverified_wordpress_com_address_stays_unverified(client, provider_api):
+    log_in_with(client, provider_api, with_profile(case_for("wordpress_com"), email_verified=False))
+
+    address = EmailAddress.objects.get(user=signed_in_user(client))
+    assert address.verified is False
+
+
+def test_facebook_addresses_are_kept_unverified(client, provider_api):
+    log_in_with(client, provider_api, case_for("facebook"))
+
+    address = EmailAddress.objects.get(user=signed_in_user(client))
+    assert address.email == "fiona1001@example.com"
+    assert address.verified is False
+
+
+@pytest.mark.parametrize("provider_id", ["wordpress_com", "google", "facebook"])
+def test_a_reader_who_shares_no_email_still_gets_an_account(client, provider_api, provider_id):
+    no_email = with_profile(case_for(provider_id), email=None, email_verified=None)
+
+    response = log_in_with(client, provider_api, no_email)
+
+    assert response["Location"] == RETURN_URL
+    reader = signed_in_user(client)
+    assert reader.email == ""
+    assert not EmailAddress.objects.filter(user=reader).exists()
+
+
+def test_another_readers_approved_comment_earns_no_trust_for_a_reader_without_email(client, provider_api):
+    """X gives no address: two X readers share an empty email, which must not count as the same person."""
+    post = PostFactory()
+    Comment.objects.create(
+        post=post, author_name="Someone", author_email="", body="Approved long ago.", status=Comment.Status.APPROVED
+    )
+    log_in_with(client, provider_api, case_for("twitter_oauth2"))
+
+    response = client.post(post_url(post), comment_data(post, comment="My first comment.", name=None, email=None))
+
+    assert response.status_code == 302
+    assert Comment.objects.get(body="My first comment.").status == Comment.Status.PENDING

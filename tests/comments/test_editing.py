@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
-from tests.comments.helpers import comment_data, post_url
+from tests.comments.helpers import comment_data, configure, known_guest, page, post_url
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +247,56 @@ def test_an_edit_after_comments_closed_is_refused_and_keeps_the_text(client):
     assert "A correction after closing" in html
     comment.refresh_from_db()
     assert comment.body == "My comment, with a tpyo."
+
+
+def test_the_edit_window_is_a_setting(client):
+    configure(edit_window_minutes=5)
+    known_guest()
+    post = PostFactory()
+    client.post(post_url(post), comment_data(post, comment="Quick thought."))
+    comment = Comment.objects.get(post=post)
+    edit = reverse("comments:edit", kwargs={"pk": comment.pk})
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=4)):
+        assert client.get(edit).status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+        refused = client.post(edit, {"comment": "Too late now."})
+
+    assert refused.status_code == 403
+    assert "for 5 minutes after posting" in refused.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Quick thought."
+
+
+def test_an_edit_that_adds_too_many_links_is_held_again(client):
+    known_guest()
+    post = PostFactory()
+    client.post(post_url(post), comment_data(post, comment="No links yet."))
+    comment = Comment.objects.get(post=post)
+    assert comment.status == Comment.Status.APPROVED
+
+    client.post(
+        reverse("comments:edit", kwargs={"pk": comment.pk}),
+        {"comment": "Now https://a.org https://b.org https://c.org"},
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert "https://c.org" not in page(Client(), post)
+
+
+def test_a_deleted_comment_with_replies_keeps_its_place_for_every_reader_and_hides_its_author(client):
+    known_guest()
+    post = PostFactory()
+    client.post(post_url(post), comment_data(post, comment="I will regret this.", url="https://ada.example"))
+    comment = Comment.objects.get(post=post)
+    reply = CommentFactory(post=post, parent=comment, body="Kind reply.")
+
+    client.post(reverse("comments:delete", kwargs={"pk": comment.pk}))
+
+    html = page(Client(), post)
+    item = html[html.index(f'<li id="comment-{comment.pk}"') : html.index(f'<li id="comment-{reply.pk}"')]
+    assert "This comment was deleted." in item
+    assert "Ada Reader" not in item
+    assert "ada.example" not in item
+    assert "gravatar" not in item

@@ -1,5 +1,6 @@
 """The reply form mirrors WordPress.com's: its fields, replies without JavaScript, signed-in readers, closed posts."""
 
+import datetime
 import re
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
+from tests.comments.helpers import page
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,43 @@ def test_remembered_commenter_finds_their_details_filled_in(client):
     assert 'value="ada@example.org"' in form
     assert 'value="https://ada.example"' in form
     assert re.search(r'<input type="checkbox" name="save_details"[^>]*checked', form)
+
+
+@pytest.mark.usefixtures("notified")
+def test_with_the_age_setting_off_even_an_old_post_stays_open(client):
+    post = PostFactory(published_at=timezone.now() - datetime.timedelta(days=3650))
+
+    html = page(client, post)
+
+    assert 'id="respond"' in html
+    assert "Comments are closed." not in html
+
+
+@pytest.mark.usefixtures("notified")
+def test_the_guest_form_requires_comment_email_and_name_but_not_the_website(client):
+    post = PostFactory()
+
+    form = respond(page(client, post))
+
+    assert re.search(r'<input type="text" name="name"[^>]*required', form)
+    assert re.search(r'<input type="email" name="email"[^>]*required', form)
+    assert re.search(r'<textarea name="comment"[^>]*required', form)
+    assert not re.search(r'name="url"[^>]*required', form)
+    assert 'id="reply-title"' in form
+    for box in ("save_details", "notify_comments", "notify_posts"):
+        assert not re.search(rf'<input type="checkbox" name="{box}"[^>]*checked', form), box
+
+
+@pytest.mark.usefixtures("notified")
+def test_a_signed_in_reader_still_gets_both_notify_boxes_and_the_post_button(client):
+    reader = UserFactory(first_name="Grace", last_name="Hopper")
+    client.force_login(reader)
+    post = PostFactory()
+
+    form = respond(page(client, post))
+
+    assert "You are commenting as Grace Hopper." in form
+    assert "Notify me of new comments via email." in form
+    assert "Notify me of new posts via email." in form
+    assert "Save my name, email, and website" not in form
+    assert "Post Comment" in form

@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.test import Client
 
+from accounts import roles
 from comments.models import Comment, DiscussionSettings
 from comments.services import post_comment
-from tests.comments.helpers import configure
+from tests.comments.helpers import comment_data, configure, known_guest, page, post_url
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +310,87 @@ def test_a_comment_from_an_email_with_only_a_trashed_comment_is_still_a_first_ti
     CommentFactory(author_email="grace@example.org", status=Comment.Status.TRASH)
 
     assert guest_comment().status == Comment.Status.PENDING
+
+
+@pytest.mark.usefixtures("notified")
+def test_discussion_settings_start_with_wordpress_defaults():
+    discussion = DiscussionSettings.load()
+
+    assert discussion.thread_depth == 5
+    assert discussion.comment_order == DiscussionSettings.Order.OLDEST_FIRST
+    assert discussion.comments_per_page == 0
+    assert discussion.close_after_days == 0
+    assert discussion.require_manual_approval is False
+    assert discussion.require_previous_approval is True
+    assert discussion.max_links == 2
+    assert discussion.edit_window_minutes == 15
+
+
+@pytest.mark.usefixtures("notified")
+def test_a_member_of_the_editor_role_is_trusted_even_with_manual_approval_and_many_links():
+    editor = UserFactory()
+    roles.assign_role(editor, roles.EDITOR)
+    configure(require_manual_approval=True, moderation_keys="trial")
+
+    comment = guest_comment(
+        PostFactory(), user=editor, body="Trial links https://a.org https://b.org https://c.org https://d.org"
+    )
+
+    assert comment.status == Comment.Status.APPROVED
+
+
+@pytest.mark.usefixtures("notified")
+def test_an_author_role_is_not_trusted_on_someone_elses_post():
+    writer = UserFactory()
+    roles.assign_role(writer, roles.AUTHOR)
+
+    assert guest_comment(PostFactory(), user=writer).status == Comment.Status.PENDING
+
+
+@pytest.mark.usefixtures("notified")
+def test_a_superuser_is_trusted():
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    configure(require_manual_approval=True)
+
+    assert guest_comment(PostFactory(), user=admin).status == Comment.Status.APPROVED
+
+
+@pytest.mark.usefixtures("notified")
+def test_each_rule_alone_gives_its_outcome_through_the_real_form():
+    """The same returning guest, one setting at a time: each rule decides on its own."""
+    post = PostFactory()
+    known_guest()
+    outcomes = {}
+    cases = {
+        "nothing special": ({}, "Plain words."),
+        "disallowed word": ({"disallowed_keys": "casino"}, "Best casino."),
+        "manual approval": ({"require_manual_approval": True}, "Manual please."),
+        "too many links": ({}, "https://a.org https://b.org https://c.org"),
+        "moderation word": ({"moderation_keys": "miracle"}, "A miracle cure."),
+    }
+    for number, (name, (changes, body)) in enumerate(cases.items()):
+        configure(**{"require_manual_approval": False, "moderation_keys": "", "disallowed_keys": "", **changes})
+        client = Client(REMOTE_ADDR=f"192.0.2.{number + 1}")
+        response = client.post(post_url(post), comment_data(post, comment=body))
+        assert response.status_code == 302, name
+        outcomes[name] = Comment.objects.get(post=post, body=body).status
+
+    assert outcomes == {
+        "nothing special": Comment.Status.APPROVED,
+        "disallowed word": Comment.Status.TRASH,
+        "manual approval": Comment.Status.PENDING,
+        "too many links": Comment.Status.PENDING,
+        "moderation word": Comment.Status.PENDING,
+    }
+
+
+@pytest.mark.usefixtures("notified")
+def test_a_trashed_comment_is_not_shown_even_to_its_author(client):
+    configure(disallowed_keys="casino")
+    known_guest()
+    post = PostFactory()
+
+    client.post(post_url(post), comment_data(post, comment="Visit my casino"))
+
+    assert Comment.objects.get(post=post).status == Comment.Status.TRASH
+    assert "Visit my casino" not in page(client, post)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from comments.forms import COMMENT_MAX_LENGTH
 from comments.models import Comment, DiscussionSettings
-from tests.comments.helpers import comment_data, known_guest, post_url, signed_timestamp
+from tests.comments.helpers import comment_data, comment_ids, configure, known_guest, post_url, signed_timestamp
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -536,3 +536,127 @@ def test_signed_in_reader_who_is_refused_keeps_their_text_and_sees_who_they_are(
     assert "Signed-in text" in html
     assert "Grace Hopper" in html
     assert 'name="email"' not in html
+
+
+def test_a_reply_lands_on_the_comment_page_of_its_thread():
+    known_guest()
+    configure(comments_per_page=2)
+    post = PostFactory()
+    old = timezone.now() - datetime.timedelta(hours=1)
+    roots = [CommentFactory(post=post, created_at=old + datetime.timedelta(minutes=n)) for n in range(5)]
+    client = Client()
+
+    response = client.post(post_url(post), comment_data(post, parent=str(roots[2].pk)))
+
+    reply = Comment.objects.get(parent=roots[2])
+    assert response["Location"] == f"{post.get_absolute_url()}comment-page-2/#comment-{reply.pk}"
+    assert comment_ids(client.get(response["Location"]).content.decode()) == [roots[2].pk, reply.pk, roots[3].pk]
+
+
+def test_with_newest_first_pages_a_new_comment_lands_on_the_first_page():
+    known_guest()
+    configure(comments_per_page=2, comment_order=DiscussionSettings.Order.NEWEST_FIRST)
+    post = PostFactory()
+    old = timezone.now() - datetime.timedelta(hours=1)
+    for n in range(5):
+        CommentFactory(post=post, created_at=old + datetime.timedelta(minutes=n))
+    client = Client()
+
+    response = client.post(post_url(post), comment_data(post))
+
+    comment = Comment.objects.get(post=post, author_email="ada@example.org")
+    assert response["Location"] == f"{post.get_absolute_url()}#comment-{comment.pk}"
+    assert comment_ids(client.get(response["Location"]).content.decode())[0] == comment.pk
+
+
+def test_a_validation_error_keeps_every_ticked_box_and_leaves_the_others_unticked(client):
+    post = PostFactory()
+    data = comment_data(post, email="not-an-address", save_details="on", notify_posts="on")
+
+    html = client.post(post_url(post), data).content.decode()
+
+    assert re.search(r'<input type="checkbox" name="save_details"[^>]*checked', html)
+    assert re.search(r'<input type="checkbox" name="notify_posts"[^>]*checked', html)
+    assert not re.search(r'<input type="checkbox" name="notify_comments"[^>]*checked', html)
+    assert 'value="not-an-address"' in html
+    assert 'value="Ada Reader"' in html
+
+
+def test_a_signed_in_readers_validation_error_keeps_the_text_and_the_ticked_boxes(client):
+    client.force_login(UserFactory())
+    post = PostFactory()
+
+    response = client.post(
+        post_url(post),
+        comment_data(post, name=None, email=None, comment="  ", notify_comments="on", notify_posts="on"),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please type your comment." in html
+    assert re.search(r'<input type="checkbox" name="notify_comments"[^>]*checked', html)
+    assert re.search(r'<input type="checkbox" name="notify_posts"[^>]*checked', html)
+
+
+def test_a_refused_duplicate_keeps_the_ticked_boxes(client, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    known_guest()
+    post = PostFactory()
+    data = comment_data(post, comment="Said twice.", notify_comments="on", save_details="on")
+    client.post(post_url(post), data)
+
+    response = client.post(
+        post_url(post), comment_data(post, comment="Said twice.", notify_comments="on", save_details="on")
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert re.search(r'<input type="checkbox" name="notify_comments"[^>]*checked', html)
+    assert re.search(r'<input type="checkbox" name="save_details"[^>]*checked', html)
+    assert "Said twice." in html
+
+
+def test_flood_control_still_holds_at_fourteen_seconds():
+    known_guest()
+    post = PostFactory()
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    client.post(post_url(post), comment_data(post, comment="One"))
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=14)):
+        response = client.post(post_url(post), comment_data(post, comment="Two"))
+
+    assert response.status_code == 429
+    assert "You are posting comments too quickly. Slow down." in response.content.decode()
+
+
+def test_a_duplicate_is_detected_whatever_the_surrounding_whitespace(client, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    known_guest()
+    post = PostFactory()
+    client.post(post_url(post), comment_data(post, comment="Same words."))
+
+    response = client.post(post_url(post), comment_data(post, comment="\n  Same words.  \n"))
+
+    assert response.status_code == 409
+    assert "Duplicate comment detected; it looks as though you’ve already said that!" in response.content.decode()
+
+
+class SaysSpam:
+    """A spam-check hook (Akismet-style) that calls everything spam."""
+
+    def check(self, comment, request):
+        return True
+
+
+def test_a_comment_marked_spam_is_not_shown_to_its_author_as_awaiting_moderation(client, settings, notified):
+    settings.COMMENTS_SPAM_CHECKERS = ["tests.comments.test_posting.SaysSpam"]
+    # A returning guest, so only the hook holds it back.
+    CommentFactory(author_name="Ada Reader", author_email="ada@example.org")
+    post = PostFactory()
+
+    client.post(post_url(post), comment_data(post, comment="Cheap pills"))
+
+    assert Comment.objects.get(post=post).status == Comment.Status.SPAM
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Cheap pills" not in html
+    assert "Your comment is awaiting moderation." not in html

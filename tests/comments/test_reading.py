@@ -5,15 +5,16 @@ import re
 
 import pytest
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
 from posts.models import Post
-from tests.comments.helpers import comment_ids, configure, page
-from tests.factories import CommentFactory, PostFactory
+from tests.comments.helpers import comment_data, comment_ids, configure, page, post_url
+from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +344,180 @@ def test_an_author_website_that_is_not_http_is_never_linked(client, url):
 
     assert '<b class="fn">Imported</b>' in html
     assert 'rel="external nofollow ugc"' not in html
+
+
+def close_after(days: int) -> None:
+    discussion = DiscussionSettings.load()
+    discussion.close_after_days = days
+    discussion.save()
+
+
+def days_ago(days: int):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+@pytest.mark.usefixtures("notified")
+def test_the_wordpress_comment_id_is_unique_but_new_comments_need_none():
+    post = PostFactory()
+    CommentFactory(post=post, legacy_id=None)
+    CommentFactory(post=post, legacy_id=None)
+    CommentFactory(post=post, legacy_id=4242)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CommentFactory(post=post, legacy_id=4242)
+    assert Comment.objects.filter(post=post).count() == 3
+
+
+@pytest.mark.usefixtures("notified")
+def test_the_commenters_email_address_is_never_on_the_page(client):
+    post = PostFactory()
+    CommentFactory(post=post, author_name="Private Person", author_email="private.person@example.org")
+    reply_form = page(client, post, f"?replytocom={Comment.objects.get().pk}")
+
+    for html in (page(client, post), reply_form):
+        assert "Private Person" in html
+        assert "private.person" not in html.lower()
+
+
+@pytest.mark.usefixtures("notified")
+def test_the_heading_counts_one_thought_then_two_thoughts_as_comments_arrive(client):
+    post = PostFactory(title="Vitamin D")
+    CommentFactory(post=post)
+    assert "One thought on “Vitamin D”" in page(client, post)
+
+    CommentFactory(post=post)
+    html = page(client, post)
+    assert "2 thoughts on “Vitamin D”" in html
+    assert "One thought" not in html
+
+
+@pytest.mark.usefixtures("notified")
+def test_the_permalink_time_of_a_reply_points_at_the_reply_itself(client):
+    post = PostFactory()
+    parent = CommentFactory(post=post)
+    reply = CommentFactory(post=post, parent=parent)
+
+    html = page(client, post)
+    item = html[html.index(f'<li id="comment-{reply.pk}"') :]
+
+    assert re.search(
+        rf'^<li id="comment-{reply.pk}"[^>]*>\s*<article[^>]*>.*?<a href="#comment-{reply.pk}"><time ', item, re.S
+    )
+
+
+@pytest.mark.usefixtures("notified")
+def test_an_imported_comment_keeps_its_wordpress_anchor(client):
+    post = PostFactory()
+    imported = CommentFactory(post=post, legacy_id=987654)
+
+    html = page(client, post)
+
+    assert '<li id="comment-987654"' in html
+    assert '<a href="#comment-987654"><time' in html
+    assert imported.get_absolute_url().endswith("#comment-987654")
+
+
+@pytest.mark.usefixtures("notified")
+def test_newest_first_puts_the_newest_reply_first_among_its_siblings_only(client):
+    configure(comment_order=DiscussionSettings.Order.NEWEST_FIRST)
+    post = PostFactory()
+    earlier = timezone.now() - datetime.timedelta(hours=3)
+    top = CommentFactory(post=post, created_at=earlier)
+    first_reply = CommentFactory(post=post, parent=top, created_at=earlier + datetime.timedelta(minutes=5))
+    second_reply = CommentFactory(post=post, parent=top, created_at=earlier + datetime.timedelta(minutes=10))
+    newer_top = CommentFactory(post=post)
+
+    # Like WordPress: the setting orders top-level comments; a conversation under one still reads in order.
+    assert comment_ids(page(client, post)) == [newer_top.pk, top.pk, first_reply.pk, second_reply.pk]
+
+
+def test_the_list_does_not_invite_comments_on_a_post_closed_by_age(client):
+    close_after(14)
+    old = PostFactory(title="Old news", published_at=days_ago(30))
+
+    assert "Comments are closed." in client.get(old.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+    assert "Leave a comment" not in home
+    assert '<span class="comments-link">Comments off</span>' in home
+
+
+def test_the_list_still_invites_comments_on_recent_posts_and_counts_old_discussions(client):
+    close_after(14)
+    fresh = PostFactory(title="This week", published_at=days_ago(2))
+    discussed = PostFactory(title="Last month", published_at=days_ago(40))
+    CommentFactory.create_batch(2, post=discussed)
+
+    home = client.get("/").content.decode()
+
+    assert f'<a class="comments-link" href="{fresh.get_absolute_url()}#respond">Leave a comment</a>' in home
+    assert f'<a class="comments-link" href="{discussed.get_absolute_url()}#comments">2 Comments</a>' in home
+
+
+@pytest.mark.parametrize("posts", [3, 10])
+def test_the_closing_age_costs_one_query_per_page_not_one_per_post(client, django_assert_num_queries, posts):
+    """The settings are read once, and only because some post on the page has no comments yet."""
+    close_after(14)
+    PostFactory.create_batch(posts, published_at=days_ago(30))
+    client.get("/")  # warm one-time caches, as on a running site
+
+    with django_assert_num_queries(7):  # the front page's six, plus the discussion settings once
+        html = client.get("/").content.decode()
+
+    assert html.count("Comments off") == posts
+
+
+def test_a_signed_in_reader_sees_their_held_comment_but_not_their_spam_or_trash(client):
+    reader = UserFactory()
+    post = PostFactory()
+    for status in Comment.Status:
+        CommentFactory(post=post, user=reader, status=status, body=f"My {status.label.lower()} comment")
+    client.force_login(reader)
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert "My approved comment" in html
+    assert "My pending comment" in html
+    assert html.count("Your comment is awaiting moderation.") == 1
+    assert "My spam comment" not in html
+    assert "My trash comment" not in html
+
+
+@pytest.mark.parametrize("parent_status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.TRASH])
+def test_a_reply_under_a_hidden_parent_is_counted_like_wordpress_but_breaks_nothing(client, parent_status):
+    """WordPress counts every approved comment (comment_count), shown or not; the page, list and feed stay whole."""
+    discussion = DiscussionSettings.load()
+    discussion.comments_per_page = 2
+    discussion.save()
+    post = PostFactory(title="T")
+    hidden = CommentFactory(post=post, status=parent_status, body="The parent")
+    reply = CommentFactory(post=post, parent=hidden, body="The orphaned reply")
+
+    response = client.get(post.get_absolute_url())
+    html = response.content.decode()
+    asking_to_reply = client.get(post.get_absolute_url(), {"replytocom": reply.pk})
+    home = client.get("/").content.decode()
+    feed = client.get(reverse("comments:feed")).content.decode()
+
+    assert response.status_code == 200
+    assert html.count('<li id="comment-') == 0
+    assert "The orphaned reply" not in html
+    assert "One thought on “T”" in html  # WordPress parity: the count is of approved comments
+    assert '<div id="respond"' in html
+    assert asking_to_reply.status_code == 200
+    assert "Leave a Reply to" not in asking_to_reply.content.decode()
+    assert f'href="{post.get_absolute_url()}#comments">1 Comment</a>' in home
+    assert f"{post.get_absolute_url()}#comment-{reply.pk}</link>" in feed
+
+
+def test_the_author_of_a_held_comment_sees_it_with_the_approved_reply_under_it(client, notified):
+    post = PostFactory()
+    client.post(post_url(post), comment_data(post, comment="My first question"))
+    held = Comment.objects.get(post=post)
+    CommentFactory(post=post, parent=held, body="An answer from the editor")
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert held.status == Comment.Status.PENDING
+    assert "Your comment is awaiting moderation." in html
+    assert html.index("My first question") < html.index("An answer from the editor")
+    assert html.count('<li id="comment-') == 2

@@ -4,8 +4,8 @@ import pytest
 
 from comments import rendering
 from comments.models import Comment
-from tests.comments.helpers import post_comment
-from tests.factories import PostFactory
+from tests.comments.helpers import page, post_comment
+from tests.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,21 @@ def test_editing_a_comment_renders_the_new_text_once(client, renders, settings):
     assert renders == ["Second version."]  # sanitised text, before the paragraphs
     comment.refresh_from_db()
     assert comment.body_html == "<p>Second version.</p>"
+
+
+@pytest.mark.usefixtures("notified")
+def test_sanitised_html_is_stored_on_save_and_the_page_shows_the_stored_copy(client):
+    post = PostFactory()
+    comment = CommentFactory(post=post, body="First <script>alert(1)</script>version")
+    assert "<script" not in comment.body_html
+
+    comment.body = 'Second version, see https://example.org <b onclick="x()">now</b>'
+    comment.save()
+
+    stored = Comment.objects.get(pk=comment.pk).body_html
+    assert stored == (
+        '<p>Second version, see <a href="https://example.org" rel="nofollow ugc">https://example.org</a> <b>now</b></p>'
+    )
+    # Rendering happens once, on save: the page prints what is stored, it never renders per request.
+    Comment.objects.filter(pk=comment.pk).update(body_html="<p>The stored copy</p>")
+    assert "The stored copy" in page(client, post)

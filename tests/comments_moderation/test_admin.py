@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment, DiscussionSettings
@@ -446,3 +447,46 @@ def test_replying_to_a_comment_that_does_not_exist_is_a_404_not_a_500(editor_cli
 
     assert response.status_code == 404
     assert not Comment.objects.exists()
+
+
+def test_the_comment_list_offers_each_wordpress_bulk_action_by_name(editor_client, post):
+    CommentFactory(post=post)
+
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    options = re.findall(r'<option value="([a-z_]+)">([^<]+)</option>', html)
+    assert options == [
+        ("bulk_approve", "Approve"),
+        ("bulk_unapprove", "Unapprove"),
+        ("bulk_spam", "Mark as spam"),
+        ("bulk_not_spam", "Not spam"),
+        ("bulk_trash", "Move to Trash"),
+        ("bulk_restore", "Restore"),
+        ("delete_permanently", "Delete permanently"),
+    ]
+
+
+def test_the_pending_count_follows_moderation_in_the_navigation(editor_client, post):
+    held = CommentFactory.create_batch(2, post=post, status=A.PENDING)
+    badge = re.compile(r'<span class="pending-count"[^>]*>(\d+)</span>')
+
+    assert badge.search(editor_client.get(reverse("admin:index")).content.decode()).group(1) == "2"
+    editor_client.post(CHANGELIST, {"action": "bulk_spam", "_selected_action": [held[0].pk]})
+    assert badge.search(editor_client.get(reverse("admin:index")).content.decode()).group(1) == "1"
+
+
+def test_a_comment_in_the_trash_is_restored_then_approved_and_shown_again(editor_client, post, client):
+    comment = CommentFactory(post=post, body="Trashed by mistake.")
+    editor_client.post(CHANGELIST, {"action": "bulk_trash", "_selected_action": [comment.pk]})
+    assert "Trashed by mistake." not in Client().get(post.get_absolute_url()).content.decode()
+
+    editor_client.post(
+        f"{CHANGELIST}?comment_status=trash", {"action": "bulk_restore", "_selected_action": [comment.pk]}
+    )
+    editor_client.post(
+        f"{CHANGELIST}?comment_status=pending", {"action": "bulk_approve", "_selected_action": [comment.pk]}
+    )
+
+    comment.refresh_from_db()
+    assert comment.status == A.APPROVED
+    assert "Trashed by mistake." in Client().get(post.get_absolute_url()).content.decode()

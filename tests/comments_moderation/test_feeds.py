@@ -143,3 +143,26 @@ def test_feeds_cost_the_same_queries_for_few_and_many_comments(
         client.get(ALL_COMMENTS)
     with django_assert_num_queries(len(few_post.captured_queries)):
         client.get(_feed_url(public_post))
+
+
+def test_a_posts_feed_leaves_out_held_spam_trashed_and_deleted_comments(client, post):
+    CommentFactory(post=post, body="Shown")
+    for status in (A.PENDING, A.SPAM, A.TRASH):
+        CommentFactory(post=post, status=status, body=f"Hidden {status}")
+    CommentFactory(post=post, is_removed=True, body="Hidden removed")
+
+    response = client.get(reverse("comments:post_feed", kwargs=post.permalink_kwargs()))
+
+    feed = feedparser.parse(response.content)
+    assert [entry.summary for entry in feed.entries] == ["<p>Shown</p>"]
+    assert "Hidden" not in response.content.decode()
+
+
+def test_a_post_made_private_takes_its_comments_out_of_the_all_comments_feed(client, post):
+    CommentFactory(post=post, body="Was public")
+    assert "Was public" in client.get(reverse("comments:feed")).content.decode()
+
+    post.status = Post.Status.PRIVATE
+    post.save()
+
+    assert "Was public" not in client.get(reverse("comments:feed")).content.decode()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
-from posts.models import Category, Image, Post
+from posts.models import Category, Image, Page, Post
 from posts.services import add_image
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
 from tests.posts_authoring.imagefiles import image_bytes, png_bomb, upload
@@ -552,3 +552,133 @@ def test_editor_sees_how_many_posts_each_category_and_tag_has(client, editor):
     assert re.search(r"Treatment.*?field-post_count\">3<", categories, re.S)
     assert re.search(r"Research.*?field-post_count\">1<", categories, re.S)
     assert re.search(r"rituximab.*?field-post_count\">3<", tags, re.S)
+
+
+def category_form(name: str, slug: str, parent=None) -> dict:
+    return {"name": name, "slug": slug, "parent": parent.pk if parent else "", "description": ""}
+
+
+def page_form(title: str, slug: str, parent=None) -> dict:
+    return {"title": title, "slug": slug, "parent": parent.pk if parent else "", "body": "Text.",
+            "status": "published", "order": "0", "body_format": "markdown"}  # fmt: skip
+
+
+def chart(uploaded_by=None) -> Image:
+    return add_image(
+        file=upload(image_bytes("PNG", size=(1000, 600)), "courses.png"),
+        alt_text="Four curves of disability over time",
+        caption="The four courses of MS",
+        uploaded_by=uploaded_by,
+    )
+
+
+@pytest.mark.parametrize("kind", ["category", "page"])
+def test_an_editor_cannot_put_a_category_or_page_inside_itself_or_its_child(client, editor, kind):
+    model, form = (Category, category_form) if kind == "category" else (Page, page_form)
+    client.force_login(editor)
+    client.post(f"/admin/posts/{kind}/add/", form("Treatment", "treatment"))
+    treatment = model.objects.get(slug="treatment")
+    client.post(f"/admin/posts/{kind}/add/", form("Anti-CD20", "anti-cd20", treatment))
+    anti_cd20 = model.objects.get(slug="anti-cd20")
+
+    for new_parent in (treatment, anti_cd20):
+        response = client.post(
+            reverse(f"admin:posts_{kind}_change", args=[treatment.pk]), form("Treatment", "treatment", new_parent)
+        )
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["parent"] == [f"A {kind} cannot be placed inside itself."]
+
+    assert sorted(model.objects.values_list("path", flat=True)) == ["treatment", "treatment/anti-cd20"]
+
+
+@pytest.mark.parametrize("kind", ["category", "page"])
+def test_addresses_too_long_to_store_are_explained_not_a_server_error(client, editor, kind):
+    """Five levels of 200-character slugs make an address longer than the 1,000 characters stored."""
+    model, form = (Category, category_form) if kind == "category" else (Page, page_form)
+    client.force_login(editor)
+    parent = None
+    for level in range(4):
+        client.post(f"/admin/posts/{kind}/add/", form(f"Level {level}", f"{level}" + "a" * 199, parent))
+        parent = model.objects.get(slug=f"{level}" + "a" * 199)
+
+    too_deep = client.post(f"/admin/posts/{kind}/add/", form("Level 4", "4" + "a" * 199, parent))
+
+    assert too_deep.status_code == 200
+    assert too_deep.context["adminform"].form.errors["slug"] == [
+        "This would make an address 1,004 characters long; the most is 1,000. "
+        "Choose a shorter slug or a parent higher up."
+    ]
+    assert model.objects.count() == 4
+    # Moving the top of that branch under another one would push its deepest descendant over the limit.
+    client.post(f"/admin/posts/{kind}/add/", form("Elsewhere", "e" * 199))
+    elsewhere = model.objects.get(slug="e" * 199)
+    top = model.objects.get(slug="0" + "a" * 199)
+    moved = client.post(reverse(f"admin:posts_{kind}_change", args=[top.pk]), form("Level 0", top.slug, elsewhere))
+    assert moved.status_code == 200
+    assert (
+        moved.context["adminform"].form.errors["slug"][0].startswith("This would make an address 1,003 characters long")
+    )
+    top.refresh_from_db()
+    assert top.parent is None
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field_name"),
+    [("post", "featured_image"), ("category", "parent"), ("page", "parent")],
+    ids=["featured image picker", "category parent picker", "page parent picker"],
+)
+def test_a_nul_typed_into_an_admin_picker_finds_nothing_instead_of_breaking(client, editor, model_name, field_name):
+    """PostgreSQL refuses NUL in a query; the autocomplete pickers must not pass one on."""
+    chart()
+    client.force_login(editor)
+    url = "/admin/autocomplete/"
+
+    for term in ["four\x00curves", "\x00"]:
+        response = client.get(
+            url, {"app_label": "posts", "model_name": model_name, "field_name": field_name, "term": term}
+        )
+        assert response.status_code == 200, term
+    found = client.get(
+        url, {"app_label": "posts", "model_name": "post", "field_name": "featured_image", "term": "four\x00"}
+    )
+    assert [item["text"] for item in found.json()["results"]] == ["Four curves of disability over time"]
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Europe/Stockholm", "America/New_York"])
+@pytest.mark.parametrize(
+    ("button", "day", "time"),
+    [
+        ("_publish", "0001-01-01", "00:00:00"),
+        ("_schedule", "9999-12-31", "23:59:59"),
+        ("_schedule", "3000-01-01", "00:00"),
+    ],
+    ids=["year 1", "year 9999", "year 3000"],
+)
+def test_a_publish_date_at_the_ends_of_the_calendar_is_a_form_error(
+    client, author, settings, time_zone, button, day, time
+):
+    """Moved to UTC, or into the post list's date drill-down, such dates overflow: explain the range instead."""
+    settings.TIME_ZONE = time_zone
+    client.force_login(author)
+    data = {"title": "Kept title", "slug": "", "body": "Kept body", "excerpt": "", "status": "draft",
+            "published_at_0": day, "published_at_1": time, "comments_open": "on", "body_format": "markdown",
+            button: "1"}  # fmt: skip
+
+    response = client.post("/admin/posts/post/add/", data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["published_at"] == [
+        "Choose a date between the years 1900 and 2999."
+    ]
+    assert 'value="Kept title"' in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_the_post_list_drills_down_to_the_latest_year_a_post_may_have(client, author):
+    PostFactory(author=author, published_at=timezone.make_aware(datetime.datetime(2999, 12, 31, 23, 0)))
+    client.force_login(author)
+
+    response = client.get("/admin/posts/post/", {"published_at__year": "2999"})
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 1

@@ -6,7 +6,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from posts.services import add_image
 from tests.factories import CategoryFactory, CommentFactory, PageFactory, PostFactory, TagFactory, UserFactory
+from tests.posts_authoring.imagefiles import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +129,39 @@ def test_archives_and_search_run_a_constant_number_of_queries(client, django_ass
 
     assert response.status_code == 200
     assert len(response.context["posts"]) >= 1
+
+
+def small_picture(number: int):
+    """A 300 × 200 PNG (too narrow for renditions, so quick to make)."""
+    return add_image(
+        file=upload(image_bytes("PNG", size=(300, 200)), f"pic-{number}.png"), alt_text=f"Picture {number}"
+    )
+
+
+@pytest.mark.parametrize("posts", [2, 12], ids=["two posts", "twelve posts"])
+def test_front_page_and_post_page_queries_do_not_grow_with_featured_images(client, django_assert_num_queries, posts):
+    """The same budgets as test_query_counts (6 and 9), with a featured image and a figure in every post."""
+    PageFactory(title="About")
+    created = []
+    for number in range(posts):
+        picture = small_picture(number)
+        post = PostFactory(
+            body=f"Intro.\n\n[figure {picture.pk}]\n\nMore.",
+            featured_image=picture,
+            published_at=timezone.now() - datetime.timedelta(days=number + 1),
+        )
+        post.categories.add(CategoryFactory())
+        post.tags.add(TagFactory())
+        CommentFactory(post=post)
+        created.append(post)
+    middle = created[len(created) // 2]
+    client.get("/")
+    client.get(middle.get_absolute_url())
+
+    with django_assert_num_queries(6):
+        home = client.get("/")
+    with django_assert_num_queries(10):  # the query-count test's POST_QUERIES
+        single = client.get(middle.get_absolute_url())
+
+    assert home.status_code == single.status_code == 200
+    assert single.content.decode().count("<figure") == 1

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from posts.models import Post
+from posts.models import Page, Post
 from tests.factories import CategoryFactory, CommentFactory, PageFactory, PostFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -409,3 +409,120 @@ def test_unknown_address_is_a_themed_404(client):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+ARCHIVES = {
+    "front page": "/",
+    "year": "/2024/",
+    "month": "/2024/03/",
+    "day": "/2024/03/07/",
+    "category": "/category/treatment/",
+    "nested category": "/category/treatment/anti-cd20/",
+    "tag": "/tag/rituximab/",
+    "author": "/author/gavin/",
+    "search": "/?s=rituximab",
+}
+
+
+@pytest.fixture
+def twelve_posts_on_one_day():
+    """Twelve public posts on 7 March 2024 by one author, in one nested category and one tag."""
+    gavin = UserFactory(username="gavin")
+    treatment = CategoryFactory(name="Treatment", slug="treatment")
+    anti_cd20 = CategoryFactory(name="Anti-CD20", slug="anti-cd20", parent=treatment)
+    rituximab = TagFactory(name="Rituximab", slug="rituximab")
+    for hour in range(12):
+        post = PostFactory(title=f"Rituximab note {hour:02d}", author=gavin, published_at=at(2024, 3, 7, hour))
+        post.categories.add(anti_cd20)
+        post.tags.add(rituximab)
+
+
+def split_query(url: str) -> tuple[str, str]:
+    path, _, query = url.partition("?")
+    return path, f"?{query}" if query else ""
+
+
+@pytest.mark.parametrize("url", ARCHIVES.values(), ids=ARCHIVES.keys())
+def test_every_archive_shows_ten_posts_a_page_and_links_to_the_older_ones(client, twelve_posts_on_one_day, url):
+    path, query = split_query(url)
+
+    first = client.get(url)
+    second = client.get(f"{path}page/2/{query}")
+    beyond = client.get(f"{path}page/3/{query}")
+    page_one = client.get(f"{path}page/1/{query}")
+
+    assert first.status_code == 200
+    assert len(titles(first)) == 10
+    assert f'href="{path}page/2/{query}"' in first.content.decode()
+    assert second.status_code == 200
+    assert sorted(titles(second)) == ["Rituximab note 00", "Rituximab note 01"]
+    assert f'href="{path}{query}"' in second.content.decode()  # back to the newer posts
+    assert set(titles(first)).isdisjoint(titles(second))
+    assert beyond.status_code == 404
+    assert "Page not found" in beyond.content.decode()
+    assert page_one.status_code == 301
+    assert page_one.url == url
+
+
+def test_second_page_of_an_archive_names_itself_as_canonical(client, twelve_posts_on_one_day):
+    html = client.get("/category/treatment/anti-cd20/page/2/").content.decode()
+
+    assert '<link rel="canonical" href="http://testserver/category/treatment/anti-cd20/page/2/">' in html
+
+
+def test_readers_get_the_html_stored_on_save_not_a_fresh_rendering(client):
+    """Bodies are rendered once, when saved; a reader's request never runs Markdown."""
+    post = PostFactory(body="Written in *Markdown*.")
+    assert post.body_html == "<p>Written in <em>Markdown</em>.</p>"
+    Post.objects.filter(pk=post.pk).update(body="Changed behind the renderer's back.")
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert "<p>Written in <em>Markdown</em>.</p>" in html
+    assert "behind the renderer" not in html
+
+
+def test_the_same_slug_may_be_used_on_two_different_days(client):
+    """Slugs are unique per publish date, as on WordPress: a yearly update may keep its name."""
+    PostFactory(title="ECTRIMS 2023 round-up", slug="ectrims-round-up", published_at=at(2023, 10, 15))
+    PostFactory(title="ECTRIMS 2024 round-up", slug="ectrims-round-up", published_at=at(2024, 9, 20))
+
+    assert "ECTRIMS 2023 round-up" in client.get("/2023/10/15/ectrims-round-up/").content.decode()
+    assert "ECTRIMS 2024 round-up" in client.get("/2024/09/20/ectrims-round-up/").content.decode()
+
+
+def test_a_wordpress_id_shared_by_two_posts_is_refused():
+    PostFactory(legacy_id=1234)
+
+    with pytest.raises(Exception, match="(?i)unique"):
+        PostFactory(legacy_id=1234)
+
+
+def test_a_new_static_page_has_comments_off_and_shows_no_reply_form(client):
+    disclaimer = Page.objects.create(
+        title="Disclaimer", slug="disclaimer", body="This blog is not medical advice.", status=Page.Status.PUBLISHED
+    )
+
+    html = client.get("/disclaimer/").content.decode()
+
+    assert disclaimer.comments_open is False
+    assert "This blog is not medical advice." in html
+    assert 'id="respond"' not in html
+    assert "Leave a Reply" not in html
+    assert 'name="comment"' not in html
+
+
+def test_an_old_address_leads_to_the_post_that_last_lived_there(client):
+    """A post renamed away from "x", then a new post at "x" renamed too: links to "x" now mean the newer post."""
+    first = PostFactory(title="First", slug="x", published_at=at(2024, 3, 7, 9))
+    first.slug = "first-renamed"
+    first.save()
+    second = PostFactory(title="Second", slug="x", published_at=at(2024, 3, 7, 15))
+    assert client.get("/2024/03/07/x/").context["post"] == second
+
+    second.slug = "second-renamed"
+    second.save()
+
+    response = client.get("/2024/03/07/x/")
+    assert response.status_code == 301
+    assert response.url == "/2024/03/07/second-renamed/"

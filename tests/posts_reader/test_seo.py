@@ -208,3 +208,21 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_area
     assert "User-agent: *" in lines
     assert {"Disallow: /admin/", "Disallow: /preview/"} <= set(lines)
     assert "Disallow: /" not in lines
+
+
+def at(year, month, day, hour=12) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, tzinfo=datetime.UTC)
+
+
+def test_an_edited_post_tells_search_engines_when_it_was_updated(client, time_machine):
+    time_machine.move_to(at(2024, 3, 7, 9), tick=False)
+    post = PostFactory(title="Rituximab", published_at=at(2024, 3, 7, 9), excerpt="A summary.")
+    time_machine.move_to(at(2024, 4, 2, 15), tick=False)
+    post.body = "Updated with the two-year results."
+    post.save()
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert '<meta property="article:published_time" content="2024-03-07T09:00:00+00:00">' in html
+    assert '<meta property="article:modified_time" content="2024-04-02T15:00:00+00:00">' in html
+    assert '"dateModified": "2024-04-02T15:00:00+00:00"' in html

@@ -3,13 +3,14 @@ read everything else through the preview link, which search engines and caches n
 
 import datetime
 
+import feedparser
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from posts.models import Post
-from tests.factories import PostFactory, UserFactory
+from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,49 @@ def test_scheduled_post_appears_by_itself_when_its_time_comes(client):
         assert client.get(post.get_absolute_url()).status_code == 200
         assert "Scheduled for later" in client.get("/").content.decode()
         assert "Scheduled for later" in client.get("/feed/").content.decode()
+
+
+HIDDEN_FIELDS = {
+    "draft": {"status": Post.Status.DRAFT},
+    "pending": {"status": Post.Status.PENDING},
+    "private": {"status": Post.Status.PRIVATE},
+    "scheduled": {"status": Post.Status.PUBLISHED, "published_at": timezone.now() + datetime.timedelta(days=3)},
+}
+
+
+@pytest.mark.parametrize("kind", HIDDEN_FIELDS)
+def test_a_hidden_post_is_in_no_archive_feed_search_or_neighbour_link(client, kind):
+    gavin = UserFactory(username="gavin")
+    treatment = CategoryFactory(name="Treatment", slug="treatment")
+    rituximab = TagFactory(name="Rituximab", slug="rituximab")
+    now = timezone.now()
+    public = PostFactory(title="Public rituximab note", author=gavin, published_at=now - datetime.timedelta(hours=2))
+    hidden = PostFactory(
+        title="Secret rituximab note",
+        author=gavin,
+        **{"published_at": now - datetime.timedelta(hours=1), **HIDDEN_FIELDS[kind]},
+    )
+    for post in (public, hidden):
+        post.categories.add(treatment)
+        post.tags.add(rituximab)
+    day = public.publish_date
+
+    pages = [
+        "/",
+        f"/{day:%Y}/",
+        f"/{day:%Y/%m}/",
+        f"/{day:%Y/%m/%d}/",
+        "/category/treatment/",
+        "/tag/rituximab/",
+        "/author/gavin/",
+        "/?s=rituximab",
+        public.get_absolute_url(),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Secret rituximab note" not in response.content.decode(), url
+    for url in ["/feed/", "/feed/atom/", "/category/treatment/feed/", "/tag/rituximab/feed/"]:
+        feed = feedparser.parse(client.get(url).content)
+        assert [entry.title for entry in feed.entries] == ["Public rituximab note"], url
+    assert "Secret" not in client.get("/sitemap.xml").content.decode()

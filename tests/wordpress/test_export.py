@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 from defusedxml import ElementTree
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -430,8 +432,6 @@ def thread_order(slug: str) -> list[str]:
 
 def empty_the_site() -> None:
     """As a fresh database: no content, no users, and no record of earlier imports."""
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
 
     for model in apps.get_app_config("wordpress").get_models():
         model.objects.all().delete()
@@ -541,3 +541,41 @@ def test_export_queries_do_not_grow_with_the_number_of_posts_and_comments(django
         text = export_text()
 
     assert len(items(parse(text))) == 15
+
+
+def test_round_trip_keeps_what_commenters_gave_and_what_the_author_wrote():
+    post = PostFactory(
+        title="Vitamin D",
+        slug="vitamin-d",
+        author=UserFactory(username="mira", first_name="Mira", last_name="Okafor"),
+        body="First paragraph.\n\nSecond paragraph with a [link](https://example.org/).",
+        excerpt="What the trials say.",
+    )
+    CommentFactory(
+        post=post,
+        author_name="Ada",
+        author_email="ada@example.org",
+        author_url="https://ada.example.org/",
+        ip_address="192.0.2.10",
+        body="Does it help?",
+    )
+    exported = io.StringIO()
+    export_wxr(out=exported)
+
+    empty_the_site()
+    import_wxr(source=io.BytesIO(exported.getvalue().encode()))
+
+    again = Post.objects.get(slug="vitamin-d")
+    assert again.excerpt == "What the trials say."
+    assert "Second paragraph with a" in again.body_html
+    assert 'href="https://example.org/"' in again.body_html
+    author = again.author
+    assert (author.username, author.first_name, author.last_name) == ("mira", "Mira", "Okafor")
+    assert not author.has_usable_password()
+    ada = Comment.objects.get()
+    assert (ada.author_name, ada.author_email, ada.author_url, ada.ip_address) == (
+        "Ada",
+        "ada@example.org",
+        "https://ada.example.org/",
+        "192.0.2.10",
+    )

@@ -1,10 +1,13 @@
 """Broken or hostile exports: refused with a clear reason, and nothing is ever left half-imported."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
+from PIL import Image as PillowImage
 
 from comments.models import Comment
-from posts.models import Category, Page, Post, Tag
+from posts.models import Category, Image, Page, Post, Tag
 from wordpress.importer import WxrImporter
 from wordpress.services import import_wxr
 from wordpress.wxr import WxrError
@@ -274,3 +277,46 @@ def test_a_thread_thousands_of_replies_deep_is_imported_without_overflowing(wxr)
     assert len(deepest.thread_path) <= 2000
     assert Comment.objects.get(legacy_id=1098).parent.legacy_id == 1097  # the first hundred levels are kept
     assert any("more than 100 replies deep" in note for note in report.notes)
+
+
+def test_a_failed_import_with_uploads_leaves_no_image_files_behind(wxr, tmp_path, settings, monkeypatch):
+    uploads = tmp_path / "uploads"
+    (uploads / "2024" / "05").mkdir(parents=True)
+    PillowImage.new("RGB", (400, 300), (200, 60, 40)).save(uploads / "2024" / "05" / "brain.jpg", "JPEG")
+    export = wxr.write(
+        wxr.item(
+            20,
+            "brain",
+            post_type="attachment",
+            status="inherit",
+            attachment_url="https://old.example.org/wp-content/uploads/2024/05/brain.jpg",
+            meta={"_wp_attached_file": "2024/05/brain.jpg"},
+        ),
+        wxr.item(1, "Post"),
+    )
+
+    def fail(self):
+        assert Image.objects.count() == 1  # the image was stored before the failure …
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(WxrImporter, "_import_pages", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_wxr(source=export, uploads_dir=uploads)
+
+    assert not Image.objects.exists()
+    assert not Post.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert [path for path in media.rglob("*") if path.is_file()] == []  # … and its files removed with the rows
+
+
+def test_an_imported_commenters_script_link_and_name_are_harmless(wxr, client):
+    hostile = wxr.comment(10, author='<script>alert("name")</script>Eve', url="javascript:alert(document.cookie)")
+    import_wxr(source=wxr.write(wxr.item(1, "Discussed", comments=(hostile,))))
+
+    page = client.get(Post.objects.get(legacy_id=1).get_absolute_url()).content.decode()
+
+    assert 'id="comment-10"' in page
+    assert "javascript:" not in page
+    assert '<script>alert("name")' not in page
+    # WordPress keeps names as HTML: its markup is stripped (as wp_strip_all_tags would), the text kept.
+    assert Comment.objects.get(legacy_id=10).author_name == "Eve"

@@ -1,6 +1,7 @@
 """The site owner runs ``manage.py import_wxr`` on the server: what they see, and what they get."""
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -179,3 +180,50 @@ def test_an_author_with_the_address_of_an_existing_user_is_that_user(wxr):
     assert Post.objects.get(legacy_id=10).author == owner
     assert not get_user_model().objects.filter(username="alice").exists()
     assert "has the address of the existing user 'owner'" in out
+
+
+def run_command(*args) -> str:
+    out = io.StringIO()
+    call_command("import_wxr", *[str(arg) for arg in args], "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+def test_dry_run_reports_exactly_what_the_real_import_then_does(wxr):
+    export = wxr.write(
+        wxr.item(
+            1, "First", terms=(("category", "news", "News"), ("post_tag", "ms", "MS")), comments=(wxr.comment(10),)
+        ),
+        wxr.item(2, "About", post_type="page"),
+        wxr.item(3, "Menu", post_type="nav_menu_item"),
+        wxr.item(4, "Binned", status="trash"),
+    )
+
+    rehearsal = run_command(export, "--dry-run")
+    real = run_command(export)
+
+    def table(output: str) -> list[str]:
+        return [
+            line
+            for line in output.splitlines()
+            if re.match(r"^\s*(created|authors|categories|tags|images|posts|pages|comments|nav_menu_item)\b", line)
+        ]
+
+    assert table(rehearsal) == table(real)
+    assert "records would change" in rehearsal
+    assert "records changed" in real
+    assert Post.objects.count() == 1
+
+
+def test_several_authors_can_be_mapped_at_once(wxr):
+    mira, jonas = UserFactory(username="mira"), UserFactory(username="jonas")
+    export = wxr.write(
+        wxr.item(1, "By alice", creator="alice"),
+        wxr.item(2, "By bob", creator="bob"),
+        authors=(("alice", "alice@example.org"), ("bob", "bob@example.org")),
+    )
+
+    run_command(export, "--author-map", "alice=mira", "bob=jonas")
+
+    assert Post.objects.get(legacy_id=1).author == mira
+    assert Post.objects.get(legacy_id=2).author == jonas
+    assert not get_user_model().objects.filter(username__in=["alice", "bob"]).exists()

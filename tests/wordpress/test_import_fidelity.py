@@ -86,3 +86,82 @@ def test_a_commenters_web_address_is_kept(wxr):
     import_wxr(source=wxr.write(wxr.item(12, "Discussed", comments=(wxr.comment(41),))))
 
     assert Comment.objects.get(legacy_id=41).author_url == "https://reader.example.org/"
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2"])
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_every_wxr_version_in_either_namespace_spelling_imports_whole(wxr, version, scheme):
+    export = wxr.write(
+        wxr.item(
+            1,
+            "From an old WordPress",
+            excerpt="The summary.",
+            terms=(("category", "news", "News"), ("post_tag", "ms", "MS")),
+            comments=(wxr.comment(10), wxr.comment(11, parent=10)),
+        ),
+        wxr.item(2, "About", post_type="page"),
+        namespace=f"{scheme}://wordpress.org/export/{version}/",
+    )
+
+    report = import_wxr(source=export)
+
+    post = Post.objects.get(legacy_id=1)
+    assert post.excerpt == "The summary."
+    assert list(post.categories.values_list("slug", flat=True)) == ["news"]
+    assert list(post.tags.values_list("slug", flat=True)) == ["ms"]
+    assert Comment.objects.get(legacy_id=11).parent == Comment.objects.get(legacy_id=10)
+    assert Page.objects.get(legacy_id=2).title == "About"
+    assert report.counts["posts"]["created"] == 1
+
+
+def test_every_wordpress_post_status_is_kept_and_only_published_posts_are_public(wxr, client):
+    export = wxr.write(
+        wxr.item(1, "Published", status="publish"),
+        wxr.item(2, "Draft", status="draft"),
+        wxr.item(3, "Pending", status="pending"),
+        wxr.item(4, "Private", status="private"),
+        wxr.item(5, "Scheduled", status="future", date_gmt="2099-01-01 09:00:00"),
+    )
+
+    import_wxr(source=export)
+
+    statuses = dict(Post.objects.values_list("legacy_id", "status"))
+    assert statuses == {1: "published", 2: "draft", 3: "pending", 4: "private", 5: "published"}
+    assert Post.objects.get(legacy_id=5).is_scheduled
+    assert list(Post.objects.published().values_list("legacy_id", flat=True)) == [1]
+    assert client.get("/", {"p": 1}).status_code == 301
+    for hidden in (2, 3, 4, 5):
+        assert client.get("/", {"p": hidden}).status_code == 404, hidden
+        assert client.get(Post.objects.get(legacy_id=hidden).get_absolute_url()).status_code == 404, hidden
+
+
+def test_a_child_category_declared_before_its_parent_keeps_the_hierarchy(wxr):
+    terms = (
+        wxr.category(3, "relapsing", "Relapsing MS", parent="treatment")
+        + wxr.category(2, "treatment", "Treatment")
+        + wxr.category(4, "orphan", "Orphan", parent="not-in-the-file")
+    )
+
+    report = import_wxr(
+        source=wxr.write(wxr.item(1, "Post", terms=(("category", "relapsing", "Relapsing MS"),)), terms=terms)
+    )
+
+    child = Category.objects.get(slug="relapsing")
+    assert child.parent.slug == "treatment"
+    assert child.parent.parent is None
+    assert Category.objects.get(slug="orphan").parent is None
+    assert any("'Orphan'" in note and "not-in-the-file" in note for note in report.notes)
+
+
+def test_a_child_page_listed_before_its_parent_keeps_the_hierarchy(wxr, client):
+    export = wxr.write(
+        wxr.item(12, "Diet", post_type="page", slug="diet", parent=11),
+        wxr.item(11, "Living with MS", post_type="page", slug="living"),
+    )
+
+    import_wxr(source=export)
+
+    diet = Page.objects.get(legacy_id=12)
+    assert diet.parent.legacy_id == 11
+    assert client.get("/living/diet/").status_code == 200
+    assert client.get("/", {"page_id": 12})["Location"] == "/living/diet/"

@@ -191,3 +191,19 @@ def test_a_change_made_in_wordpress_wins_over_a_local_edit(wxr):
     assert report.counts["posts"] == {"updated": 1}
     assert "New text from WordPress." in post.body
     assert post.title == "First"  # the whole item is taken from the newer export
+
+
+def test_a_newer_export_renames_categories_and_tags(wxr):
+    def export(name: str):
+        return wxr.write(
+            wxr.item(1, "Post", terms=(("category", "news", name), ("post_tag", "ms", f"{name} tag"))),
+            terms=wxr.category(5, "news", name) + wxr.tag(6, "ms", f"{name} tag"),
+        )
+
+    import_wxr(source=export("News"))
+    report = import_wxr(source=export("Latest news"))
+
+    assert list(Category.objects.values_list("name", flat=True)) == ["Latest news"]
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Latest news tag"]
+    assert report.counts["categories"] == {"updated": 1}
+    assert report.counts["tags"] == {"updated": 1}

@@ -1,7 +1,12 @@
 """The import report adds up: each term counted once, and it says why files were not brought over."""
 
-import pytest
+import io
 
+import pytest
+from django.core.management import call_command
+
+from comments.models import Comment
+from posts.models import Post
 from tests.wordpress.conftest import THEME_TEST_DATA
 from wordpress.report import ImportReport
 from wordpress.services import import_wxr
@@ -80,3 +85,44 @@ def test_with_an_uploads_folder_missing_files_are_listed(wxr, tmp_path):
 
     assert "Attachment files not found (1):" in details
     assert "  2019/03/mri-scan.jpg" in details
+
+
+def run_command(*args) -> str:
+    out = io.StringIO()
+    call_command("import_wxr", *[str(arg) for arg in args], "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+def test_comments_on_a_post_that_is_not_imported_are_counted_as_skipped(wxr):
+    export = wxr.write(wxr.item(1, "Binned", status="trash", comments=(wxr.comment(10), wxr.comment(11, parent=10))))
+
+    report = import_wxr(source=export)
+
+    assert not Post.objects.exists()
+    assert not Comment.objects.exists()
+    assert report.counts["posts"]["skipped"] == 1
+    assert report.counts["comments"]["skipped"] == 2
+
+
+def test_the_report_names_unknown_shortcodes_and_missing_files_with_their_counts(wxr, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    export = wxr.write(
+        wxr.item(
+            20,
+            "scan",
+            post_type="attachment",
+            status="inherit",
+            attachment_url="https://old.example.org/wp-content/uploads/2019/03/mri-scan.jpg",
+            meta={"_wp_attached_file": "2019/03/mri-scan.jpg"},
+        ),
+        wxr.item(1, "Shop", content="Buy: [buy_button id=1]"),
+        wxr.item(2, "Shop again", content="[buy_button id=2] and [poll id=7]"),
+    )
+
+    out = run_command(export, "--uploads", uploads)
+
+    assert "Unknown shortcodes left as text in bodies: [buy_button] ×2, [poll] ×1." in out
+    assert "Attachment files not found (1):" in out
+    assert "2019/03/mri-scan.jpg" in out
+    assert "[buy_button id=2]" in Post.objects.get(legacy_id=2).body_html

@@ -56,3 +56,44 @@ def test_posts_and_pages_written_here_never_take_an_old_number(client, imported)
     assert page.pk > 100
     assert _redirect(client, f"p={ours.pk}").headers["Location"] == ours.get_absolute_url()
     assert _redirect(client, f"page_id={page.pk}").headers["Location"] == page.get_absolute_url()
+
+
+def notes_of(report) -> str:
+    return "\n".join(report.notes)
+
+
+def test_an_imported_page_moved_to_another_address_is_reported_and_its_old_link_finds_it(client, wxr):
+    local = PageFactory(slug="about", title="About this site")
+    export = wxr.write(wxr.item(1, "About", slug="about", post_type="page"))
+
+    report = import_wxr(source=export)
+
+    imported = Page.objects.get(legacy_id=1)
+    assert imported.path == "about-2"
+    assert Page.objects.get(pk=local.pk).path == "about"
+    assert "Page 1 ('About'): another page already has the address 'about'; this one is at 'about-2'" in notes_of(
+        report
+    )
+    assert client.get("/", {"page_id": 1})["Location"] == imported.get_absolute_url()
+    assert "About" in client.get(imported.get_absolute_url()).content.decode()
+
+
+def test_a_child_page_moved_aside_is_reported_with_its_whole_path(client, wxr):
+    import_wxr(source=wxr.write(wxr.item(10, "Guides", slug="guides", post_type="page")))
+    guides = Page.objects.get(legacy_id=10)
+    PageFactory(slug="setup", parent=guides, title="Setup written here")
+
+    report = import_wxr(
+        source=wxr.write(
+            wxr.item(10, "Guides", slug="guides", post_type="page"),
+            wxr.item(11, "Setup", slug="setup", post_type="page", parent=10),
+        )
+    )
+
+    imported = Page.objects.get(legacy_id=11)
+    assert imported.path == "guides/setup-2"
+    assert (
+        "Page 11 ('Setup'): another page already has the address 'guides/setup'; this one is at 'guides/setup-2'"
+        in notes_of(report)
+    )
+    assert client.get("/", {"page_id": 11})["Location"] == imported.get_absolute_url()

@@ -2,11 +2,13 @@
 
 import io
 import re
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import override_settings
 
+from comments.models import Comment
 from posts.models import Post
 from tests.wordpress.conftest import THEME_TEST_DATA
 from wordpress import wxr as wxr_format
@@ -82,3 +84,19 @@ def test_every_old_link_of_the_theme_test_data_reaches_its_post(client, time_zon
             if not _reaches(client, path, Post.objects.get(legacy_id=legacy_id))
         ]
         assert broken == []
+
+
+def test_post_and_comment_dates_come_from_the_gmt_fields_not_the_blogs_local_time(wxr):
+    # The old blog was in New York (UTC-4 in May): local and GMT differ by four hours.
+    item = wxr.item(
+        1, "Dated", date_gmt="2024-05-01 14:00:00", comments=(wxr.comment(10, date_gmt="2024-05-02 13:30:00"),)
+    )
+    item = item.replace("<wp:post_date>2024-05-01 14:00:00", "<wp:post_date>2024-05-01 10:00:00")
+    item = item.replace("<wp:comment_date>2024-05-02 13:30:00", "<wp:comment_date>2024-05-02 09:30:00")
+    assert "10:00:00" in item
+    assert "09:30:00" in item
+
+    import_wxr(source=wxr.write(item))
+
+    assert Post.objects.get(legacy_id=1).published_at == datetime(2024, 5, 1, 14, 0, tzinfo=UTC)
+    assert Comment.objects.get(legacy_id=10).created_at == datetime(2024, 5, 2, 13, 30, tzinfo=UTC)
