@@ -11,7 +11,7 @@ from pathlib import Path
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 # WCAG 2.2 A and AA (target size and focus appearance included), plus axe's best practices (heading order,
-# landmarks, one main), as the accessibility issue asks: any violation fails.
+# landmarks, one main): any violation fails.
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 

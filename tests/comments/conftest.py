@@ -15,7 +15,7 @@ def _fresh_cache():
 
 @pytest.fixture
 def notified(monkeypatch):
-    """Calls to the email side of comments (H5's notifications), recorded instead of sent."""
+    """Calls to the email side of comments (comments.notifications), recorded instead of sent."""
     calls = []
 
     def record(comment, *, notify_comments=False, notify_posts=False):

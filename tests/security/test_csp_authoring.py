@@ -1,4 +1,4 @@
-"""The authoring pages added for issue 13 (autosave offer, revisions, media grid, comment row actions) carry no
+"""The authoring pages (autosave offer, revisions, media grid, comment row actions) carry no
 inline script or style, so the Content-Security-Policy (script-src and style-src 'self') blocks nothing on them."""
 
 import pytest

@@ -95,7 +95,7 @@ def test_payload_never_becomes_markup_in_pages_admin_emails_or_feed_html(client,
 @pytest.mark.parametrize("payload", CASES)
 def test_plain_text_fields_of_feeds_carry_no_markup(client, site_for, payload):
     """A feed reader that renders titles, names and channel descriptions as HTML must find no markup in them
-    (issue 14 defect 10: they are plain text, tags stripped)."""
+    (they are plain text, tags stripped)."""
     site = site_for(payload)
     for url in site.feed_urls():
         for kind, tag, text in feed_texts(client.get(url).content):
