@@ -110,7 +110,7 @@ test: install-dev chromium node-tools nginx
 
 # For a newcomer on a laptop: the whole suite except the browser tests, so no Chromium and no npm tools.
 test-fast: install-dev
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not bench" $(PYTEST_ARGS)
 
 typecheck: install-dev
 	$(VENV)/bin/mypy

@@ -1,4 +1,7 @@
-"""The import benchmark (bench/import_wxr.py) runs end to end and prints its measurements."""
+"""The import benchmark (bench/import_wxr.py) runs end to end and prints its measurements.
+
+Timed, so out of the default run: `pytest -m bench` runs it (pyproject.toml deselects the marker otherwise).
+"""
 
 import os
 import re
@@ -8,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.bench]
 
 
 ROOT = Path(__file__).resolve().parents[2]
