@@ -19,13 +19,14 @@ WORKER ?= db_worker --no-reload --interval 0.5 --queue-name $(or $(TASKS_QUEUE),
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve cluster test test-fast typecheck lint format install install-dev chromium nginx node-tools admin-password migrate clean bench
+.PHONY: help run serve cluster test test-fast screenshots typecheck lint format install install-dev chromium nginx node-tools admin-password migrate clean bench
 
 help:
 	@echo "make run      set up everything and serve http://$(HOST):$(PORT)/ (PORT=8061 make run for another port)"
 	@echo "make test     install test tools and run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make cluster  two app servers, a worker, PostgreSQL, Redis and local S3 on this machine"
 	@echo "make test-fast  everything but the browser tests (no Chromium needed)"
+	@echo "make screenshots  run the browser tests that take the README's screenshots, saving them in docs/screenshots/"
 	@echo "make lint     ruff, django-upgrade, djhtml and mypy, as pre-commit runs them"
 	@echo "make format   ruff fix and format, templates reindented"
 	@echo "make bench    load-test a production-mode site on PostgreSQL (REDIS_URL=redis://... to use Redis)"
@@ -111,6 +112,11 @@ test: install-dev chromium node-tools nginx
 # For a newcomer on a laptop: the whole suite except the browser tests, so no Chromium and no npm tools.
 test-fast: install-dev
 	$(PY) -m pytest -m "not browser and not bench" $(PYTEST_ARGS)
+
+# The browser tests save their screenshots in the ignored test-artifacts/ folder; this refreshes the tracked
+# ones the README shows, on purpose (review and commit the PNGs it changes).
+screenshots: install-dev chromium node-tools
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -m screenshots tests/browser $(PYTEST_ARGS)
 
 typecheck: install-dev
 	$(VENV)/bin/mypy

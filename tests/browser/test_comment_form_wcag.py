@@ -2,7 +2,7 @@
 the least), tick boxes big enough to hit, a refused comment summarised where the focus lands, and the outcome of
 posting announced as a status.
 
-Also saves docs/screenshots/comment-error-summary.png and comment-form-guest-only.png.
+Also takes the README screenshots (docs/screenshots/ under `make screenshots`) comment-error-summary.png and comment-form-guest-only.png.
 """
 
 import re

@@ -1,6 +1,6 @@
 """Readers discuss a post in a real browser: comment, reply in place, and the same without JavaScript.
 
-Also saves docs/screenshots/thread.png: the demo discussion under the rituximab post.
+Also takes the README screenshots (docs/screenshots/ under `make screenshots`) thread.png: the demo discussion under the rituximab post.
 """
 
 import io

@@ -1,7 +1,7 @@
 """Readers find their way: an editor decides what the site menu shows and in which order; a reader follows the
 blog by email from the footer; related posts and the footer's lists lead to more reading.
 
-Also saves docs/screenshots/footer.png and related-posts.png.
+Also takes the README screenshots (docs/screenshots/ under `make screenshots`) footer.png and related-posts.png.
 """
 
 import io

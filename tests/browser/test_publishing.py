@@ -1,6 +1,6 @@
 """Publishing in a real browser: an author writes and illustrates a post, readers find it.
 
-Also saves the README's screenshots of the demo blog (docs/screenshots/home.png and post.png).
+Also takes the README screenshots of the demo blog (docs/screenshots/home.png and post.png under `make screenshots`).
 """
 
 import io

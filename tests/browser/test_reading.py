@@ -1,7 +1,7 @@
 """A reader with MS on a phone and at a desk: a header that leaves room to read, figures to open full size,
 tables that scroll, a post that prints as the article, a favicon, and nothing fetched from elsewhere.
 
-Also saves docs/screenshots/home-phone.png and home-phone-menu.png (the folded and unfolded menu).
+Also takes the README screenshots (docs/screenshots/ under `make screenshots`) home-phone.png and home-phone-menu.png (the folded and unfolded menu).
 """
 
 import io

@@ -4,7 +4,7 @@ The providers are played by the fake authorization server of tests/fakes on 127.
 is served on localhost: cookies are not separated by port, so the two must not share a host name.
 allauth's real views, state, PKCE and HTTP calls run unchanged; only the provider is fake.
 
-Also saves the README's screenshots of the comment form signed out and signed in.
+Also takes the README screenshots of the comment form signed out and signed in (`make screenshots`).
 """
 
 import re
