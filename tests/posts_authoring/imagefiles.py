@@ -1,4 +1,4 @@
-"""Real image files made in memory for the upload tests."""
+"""Real image files made in memory for the upload tests, and a chart uploaded to the media library."""
 
 import io
 import struct
@@ -7,6 +7,8 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags
 from PIL import Image as PILImage
+
+from posts.services import add_image
 
 GPS_LATITUDE = (51.0, 30.0, 12.5)
 
@@ -27,8 +29,16 @@ def jpeg_with_gps_and_orientation(size: tuple[int, int] = (1200, 800)) -> bytes:
     image = PILImage.new("RGB", size, "white")
     # The left half red, so the rotation is visible in the pixels.
     image.paste("red", (0, 0, size[0] // 2, size[1]))
-    exif = PILImage.Exif()
+    exif = gps_exif()
     exif[ExifTags.Base.Orientation] = 6
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif, quality=95)
+    return buffer.getvalue()
+
+
+def gps_exif() -> PILImage.Exif:
+    """A phone's EXIF: its make, and where the picture was taken."""
+    exif = PILImage.Exif()
     exif[ExifTags.Base.Make] = "PhoneCo"
     exif[ExifTags.IFD.GPSInfo] = {
         ExifTags.GPS.GPSLatitudeRef: "N",
@@ -36,9 +46,23 @@ def jpeg_with_gps_and_orientation(size: tuple[int, int] = (1200, 800)) -> bytes:
         ExifTags.GPS.GPSLongitudeRef: "W",
         ExifTags.GPS.GPSLongitude: (0.0, 7.0, 39.0),
     }
+    return exif
+
+
+def picture_with_gps(fmt: str, size=(1200, 800)) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif, quality=95)
+    PILImage.new("RGB", size, "seagreen").save(buffer, fmt, exif=gps_exif())
     return buffer.getvalue()
+
+
+def chart(uploaded_by=None):
+    """The four courses of MS as a PNG in the media library (an Image row with its files)."""
+    return add_image(
+        file=upload(image_bytes("PNG", size=(1000, 600)), "courses.png"),
+        alt_text="Four curves of disability over time",
+        caption="The four courses of MS",
+        uploaded_by=uploaded_by,
+    )
 
 
 def animated_gif(size: tuple[int, int] = (600, 400), frames: int = 3) -> bytes:

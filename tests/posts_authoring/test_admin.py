@@ -10,11 +10,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import roles
 from posts.models import Category, Image, Page, Post
 from posts.services import add_image
 from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
-from tests.posts_authoring.imagefiles import image_bytes, png_bomb, upload
+from tests.posts_authoring.imagefiles import chart, image_bytes, png_bomb, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -23,27 +22,6 @@ ADD_URL = "/admin/posts/post/add/"
 
 def change_url(post) -> str:
     return reverse("admin:posts_post_change", args=[post.pk])
-
-
-def user_with_role(role: str, username: str):
-    user = UserFactory(username=username)
-    roles.assign_role(user, role)
-    return user
-
-
-@pytest.fixture
-def author(client):
-    return user_with_role(roles.AUTHOR, "rosa")
-
-
-@pytest.fixture
-def other_author():
-    return user_with_role(roles.AUTHOR, "olle")
-
-
-@pytest.fixture
-def editor():
-    return user_with_role(roles.EDITOR, "edith")
 
 
 def form_data(action: str | None = None, *, when: datetime.datetime | None = None, **fields) -> dict:
@@ -561,15 +539,6 @@ def category_form(name: str, slug: str, parent=None) -> dict:
 def page_form(title: str, slug: str, parent=None) -> dict:
     return {"title": title, "slug": slug, "parent": parent.pk if parent else "", "body": "Text.",
             "status": "published", "order": "0", "body_format": "markdown"}  # fmt: skip
-
-
-def chart(uploaded_by=None) -> Image:
-    return add_image(
-        file=upload(image_bytes("PNG", size=(1000, 600)), "courses.png"),
-        alt_text="Four curves of disability over time",
-        caption="The four courses of MS",
-        uploaded_by=uploaded_by,
-    )
 
 
 @pytest.mark.parametrize("kind", ["category", "page"])

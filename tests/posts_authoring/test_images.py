@@ -11,16 +11,17 @@ from django.urls import reverse
 from PIL import ExifTags
 from PIL import Image as PILImage
 
-from accounts import roles
 from posts import images
 from posts.models import Image, Post
 from posts.services import add_image
 from tests.factories import PageFactory, PostFactory, UserFactory
 from tests.posts_authoring.imagefiles import (
-    GPS_LATITUDE,
     animated_gif,
+    chart,
+    gps_exif,
     image_bytes,
     jpeg_with_gps_and_orientation,
+    picture_with_gps,
     png_bomb,
     upload,
 )
@@ -212,49 +213,6 @@ def test_url_for_width_picks_the_narrowest_file_that_is_wide_enough():
 def stored_bytes(name: str) -> bytes:
     with default_storage.open(name) as stored:
         return stored.read()
-
-
-def gps_exif() -> PILImage.Exif:
-    exif = PILImage.Exif()
-    exif[ExifTags.Base.Make] = "PhoneCo"
-    exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N",
-        ExifTags.GPS.GPSLatitude: GPS_LATITUDE,
-        ExifTags.GPS.GPSLongitudeRef: "W",
-        ExifTags.GPS.GPSLongitude: (0.0, 7.0, 39.0),
-    }
-    return exif
-
-
-def picture_with_gps(fmt: str, size=(1200, 800)) -> bytes:
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, "seagreen").save(buffer, fmt, exif=gps_exif())
-    return buffer.getvalue()
-
-
-def with_role(role: str, username: str):
-    user = UserFactory(username=username)
-    roles.assign_role(user, role)
-    return user
-
-
-@pytest.fixture
-def author():
-    return with_role(roles.AUTHOR, "rosa")
-
-
-def chart(uploaded_by=None) -> Image:
-    return add_image(
-        file=upload(image_bytes("PNG", size=(1000, 600)), "courses.png"),
-        alt_text="Four curves of disability over time",
-        caption="The four courses of MS",
-        uploaded_by=uploaded_by,
-    )
-
-
-@pytest.fixture
-def editor():
-    return with_role(roles.EDITOR, "edith")
 
 
 def test_every_copy_of_a_phone_photo_is_upright_and_has_no_location():

@@ -8,28 +8,13 @@ from accounts import roles
 from posts.models import Image
 from posts.services import add_image
 from tests.factories import UserFactory
+from tests.posts_authoring.conftest import user_with_role
 from tests.posts_authoring.imagefiles import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/admin/posts/image/upload/"
 CHOICES_URL = "/admin/posts/image/choices/"
-
-
-def user_with_role(role: str, username: str):
-    user = UserFactory(username=username)
-    roles.assign_role(user, role)
-    return user
-
-
-@pytest.fixture
-def author():
-    return user_with_role(roles.AUTHOR, "rosa")
-
-
-@pytest.fixture
-def other_author():
-    return user_with_role(roles.AUTHOR, "olle")
 
 
 def chart(alt_text: str, uploaded_by=None, name="chart.png") -> Image:

@@ -10,8 +10,8 @@ from accounts import roles
 from posts.models import Image
 from posts.services import add_image
 from tests.factories import PostFactory
+from tests.posts_authoring.conftest import user_with_role
 from tests.posts_authoring.imagefiles import image_bytes, upload
-from tests.posts_authoring.test_admin import user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,34 +4,12 @@ being typed is autosaved beside the post (never over it) and offered again when 
 import pytest
 from django.urls import reverse
 
-from accounts import roles
 from posts import revisions
 from posts.models import Autosave, Post, Revision
 from tests.factories import PostFactory, UserFactory
 from tests.posts_authoring.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def user_with_role(role: str, username: str):
-    user = UserFactory(username=username)
-    roles.assign_role(user, role)
-    return user
-
-
-@pytest.fixture
-def author():
-    return user_with_role(roles.AUTHOR, "rosa")
-
-
-@pytest.fixture
-def other_author():
-    return user_with_role(roles.AUTHOR, "olle")
-
-
-@pytest.fixture
-def editor():
-    return user_with_role(roles.EDITOR, "edith")
 
 
 def change_url(post) -> str:

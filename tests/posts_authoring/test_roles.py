@@ -9,6 +9,7 @@ from accounts import roles
 from comments.models import Comment
 from posts.models import Page, Post
 from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.posts_authoring.conftest import user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -74,27 +75,6 @@ def test_unknown_role_is_refused():
         roles.assign_role(UserFactory(), "Contributor")
 
 
-def with_role(role: str, username: str):
-    user = UserFactory(username=username)
-    roles.assign_role(user, role)
-    return user
-
-
-@pytest.fixture
-def author():
-    return with_role(roles.AUTHOR, "rosa")
-
-
-@pytest.fixture
-def other_author():
-    return with_role(roles.AUTHOR, "olle")
-
-
-@pytest.fixture
-def editor():
-    return with_role(roles.EDITOR, "edith")
-
-
 def test_an_editor_moderates_comments_with_the_migrated_role_and_an_author_only_her_own(
     client, editor, author, other_author
 ):
@@ -134,7 +114,7 @@ def test_an_editor_manages_static_pages_categories_and_tags_but_not_people(clien
 
 
 def test_an_administrator_manages_everything_including_people(client, author):
-    administrator = with_role(roles.ADMINISTRATOR, "ada")
+    administrator = user_with_role(roles.ADMINISTRATOR, "ada")
     draft = PostFactory(author=author, status=Post.Status.DRAFT, title="Rosa's draft")
     client.force_login(administrator)
 
@@ -167,7 +147,7 @@ def test_an_author_cannot_learn_the_address_of_another_authors_draft_from_view_o
     assert own.status_code == 302
     assert own["Location"] == reverse("posts:preview", args=[mine.pk])
     # An editor is sent on as before; a reader without a role is asked to log in to the admin.
-    client.force_login(with_role(roles.EDITOR, "edith"))
+    client.force_login(user_with_role(roles.EDITOR, "edith"))
     assert client.get(f"/admin/r/{content_type.pk}/{theirs.pk}/")["Location"] == reverse(
         "posts:preview", args=[theirs.pk]
     )
