@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 # CI checks out ../shared beside the project, as on the development machines.
 THEME_TEST_DATA = (
@@ -159,6 +161,13 @@ def document(
 </channel>
 </rss>
 """
+
+
+def run_import(*args) -> str:
+    """``manage.py import_wxr ARGS`` as the site owner runs it, without the progress bar: what it prints."""
+    out = io.StringIO()
+    call_command("import_wxr", *[str(arg) for arg in args], "--no-progress", stdout=out)
+    return out.getvalue()
 
 
 @pytest.fixture

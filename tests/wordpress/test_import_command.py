@@ -13,6 +13,7 @@ from django.utils import timezone
 from comments.models import Comment, Subscription
 from posts.models import Post, Tag
 from tests.factories import UserFactory
+from tests.wordpress.conftest import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -182,12 +183,6 @@ def test_an_author_with_the_address_of_an_existing_user_is_that_user(wxr):
     assert "has the address of the existing user 'owner'" in out
 
 
-def run_command(*args) -> str:
-    out = io.StringIO()
-    call_command("import_wxr", *[str(arg) for arg in args], "--no-progress", stdout=out)
-    return out.getvalue()
-
-
 def test_dry_run_reports_exactly_what_the_real_import_then_does(wxr):
     export = wxr.write(
         wxr.item(
@@ -198,8 +193,8 @@ def test_dry_run_reports_exactly_what_the_real_import_then_does(wxr):
         wxr.item(4, "Binned", status="trash"),
     )
 
-    rehearsal = run_command(export, "--dry-run")
-    real = run_command(export)
+    rehearsal = run_import(export, "--dry-run")
+    real = run_import(export)
 
     def table(output: str) -> list[str]:
         return [
@@ -222,7 +217,7 @@ def test_several_authors_can_be_mapped_at_once(wxr):
         authors=(("alice", "alice@example.org"), ("bob", "bob@example.org")),
     )
 
-    run_command(export, "--author-map", "alice=mira", "bob=jonas")
+    run_import(export, "--author-map", "alice=mira", "bob=jonas")
 
     assert Post.objects.get(legacy_id=1).author == mira
     assert Post.objects.get(legacy_id=2).author == jonas

@@ -1,13 +1,10 @@
 """The import report adds up: each term counted once, and it says why files were not brought over."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from comments.models import Comment
 from posts.models import Post
-from tests.wordpress.conftest import THEME_TEST_DATA
+from tests.wordpress.conftest import THEME_TEST_DATA, run_import
 from wordpress.report import ImportReport
 from wordpress.services import import_wxr
 
@@ -87,12 +84,6 @@ def test_with_an_uploads_folder_missing_files_are_listed(wxr, tmp_path):
     assert "  2019/03/mri-scan.jpg" in details
 
 
-def run_command(*args) -> str:
-    out = io.StringIO()
-    call_command("import_wxr", *[str(arg) for arg in args], "--no-progress", stdout=out)
-    return out.getvalue()
-
-
 def test_comments_on_a_post_that_is_not_imported_are_counted_as_skipped(wxr):
     export = wxr.write(wxr.item(1, "Binned", status="trash", comments=(wxr.comment(10), wxr.comment(11, parent=10))))
 
@@ -120,7 +111,7 @@ def test_the_report_names_unknown_shortcodes_and_missing_files_with_their_counts
         wxr.item(2, "Shop again", content="[buy_button id=2] and [poll id=7]"),
     )
 
-    out = run_command(export, "--uploads", uploads)
+    out = run_import(export, "--uploads", uploads)
 
     assert "Unknown shortcodes left as text in bodies: [buy_button] ×2, [poll] ×1." in out
     assert "Attachment files not found (1):" in out

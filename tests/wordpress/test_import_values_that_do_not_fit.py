@@ -5,14 +5,12 @@ Each story imports a file WordPress (or a damaged or hostile copy of one) could 
 PostgreSQL alike: PostgreSQL refuses values SQLite quietly keeps.
 """
 
-import io
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from comments.models import Comment
 from posts.models import Category, Page, Post, Tag
+from tests.wordpress.conftest import run_import
 from wordpress.services import import_wxr
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +21,6 @@ BEYOND_64_BITS = 2**63  # WordPress's ids are unsigned 64-bit; ours are signed
 
 def notes_of(report) -> str:
     return "\n".join(report.notes)
-
-
-def run_command(export) -> str:
-    out = io.StringIO()
-    call_command("import_wxr", str(export), "--no-progress", stdout=out)
-    return out.getvalue()
 
 
 @pytest.mark.django_db
@@ -51,7 +43,7 @@ def test_a_post_whose_id_is_beyond_64_bits_is_skipped_with_a_note_and_the_rest_i
 def test_the_command_reports_a_huge_id_instead_of_crashing(wxr):
     export = wxr.write(wxr.item(BEYOND_64_BITS, "Huge"), wxr.item(2**64 + 5, "Huger", post_type="page"))
 
-    output = run_command(export)
+    output = run_import(export)
 
     assert f"Post 'Huge': its ID {BEYOND_64_BITS} is too large to keep" in output
     assert f"Page 'Huger': its ID {2**64 + 5} is too large to keep" in output
