@@ -1,5 +1,6 @@
 """Readers' view of the blog: helpers shared by the posts_reader tests."""
 
+import datetime
 import io
 
 import pytest
@@ -9,6 +10,11 @@ from PIL import Image as PILImage
 
 from posts.services import add_image
 from tests.factories import UserFactory
+
+
+def at(year, month, day, hour=12) -> datetime.datetime:
+    """A moment in UTC, noon unless said otherwise."""
+    return datetime.datetime(year, month, day, hour, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)

@@ -1,17 +1,12 @@
 """Nothing a reader types in the address bar breaks the site: odd query strings, huge numbers, encoded junk in slugs."""
 
-import datetime
-
 import pytest
 from django.test import Client
 
 from tests.factories import CategoryFactory, PageFactory, PostFactory, TagFactory, UserFactory
+from tests.posts_reader.conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(year, month, day, hour=12) -> datetime.datetime:
-    return datetime.datetime(year, month, day, hour, tzinfo=datetime.UTC)
 
 
 ODD_ADDRESSES = [

@@ -7,12 +7,9 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 from tests.factories import CategoryFactory, CommentFactory, PageFactory, PostFactory, TagFactory, UserFactory
+from tests.posts_reader.conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(year, month, day, hour=12) -> datetime.datetime:
-    return datetime.datetime(year, month, day, hour, tzinfo=datetime.UTC)
 
 
 def titles(response) -> list[str]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from posts.models import Post
 from tests.factories import CategoryFactory, PageFactory, PostFactory, TagFactory, UserFactory
+from tests.posts_reader.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -208,10 +209,6 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_private_area
     assert "User-agent: *" in lines
     assert {"Disallow: /admin/", "Disallow: /preview/"} <= set(lines)
     assert "Disallow: /" not in lines
-
-
-def at(year, month, day, hour=12) -> datetime.datetime:
-    return datetime.datetime(year, month, day, hour, tzinfo=datetime.UTC)
 
 
 def test_an_edited_post_tells_search_engines_when_it_was_updated(client, time_machine):

@@ -170,6 +170,11 @@ def run_import(*args) -> str:
     return out.getvalue()
 
 
+def notes_of(report) -> str:
+    """An import report's notes as one text, to look for a sentence in."""
+    return "\n".join(report.notes)
+
+
 @pytest.fixture
 def wxr(tmp_path):
     """Build small WordPress exports in a test: ``wxr.write(wxr.item(...), ...)`` returns the file's path."""

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from comments.models import Comment
 from posts.models import Post
 from tests.factories import CommentFactory, PostFactory
+from tests.wordpress.conftest import notes_of
 from wordpress.importer import LARGEST_RESERVED_ID
 from wordpress.services import import_wxr
 
@@ -31,10 +32,6 @@ def test_a_new_comment_never_gets_an_imported_comments_anchor(client, wxr):
 
 
 LARGEST_64_BIT = 2**63 - 1
-
-
-def notes_of(report) -> str:
-    return "\n".join(report.notes)
 
 
 def test_the_largest_64_bit_id_keeps_its_links_and_new_posts_and_comments_still_work(client, wxr):

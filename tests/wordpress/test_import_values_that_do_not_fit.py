@@ -10,17 +10,13 @@ from django.contrib.auth import get_user_model
 
 from comments.models import Comment
 from posts.models import Category, Page, Post, Tag
-from tests.wordpress.conftest import run_import
+from tests.wordpress.conftest import notes_of, run_import
 from wordpress.services import import_wxr
 
 pytestmark = pytest.mark.django_db
 
 
 BEYOND_64_BITS = 2**63  # WordPress's ids are unsigned 64-bit; ours are signed
-
-
-def notes_of(report) -> str:
-    return "\n".join(report.notes)
 
 
 @pytest.mark.django_db

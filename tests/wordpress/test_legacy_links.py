@@ -4,6 +4,7 @@ import pytest
 
 from posts.models import Page, Post
 from tests.factories import PageFactory, PostFactory
+from tests.wordpress.conftest import notes_of
 from wordpress.services import import_wxr
 
 pytestmark = pytest.mark.django_db
@@ -56,10 +57,6 @@ def test_posts_and_pages_written_here_never_take_an_old_number(client, imported)
     assert page.pk > 100
     assert _redirect(client, f"p={ours.pk}").headers["Location"] == ours.get_absolute_url()
     assert _redirect(client, f"page_id={page.pk}").headers["Location"] == page.get_absolute_url()
-
-
-def notes_of(report) -> str:
-    return "\n".join(report.notes)
 
 
 def test_an_imported_page_moved_to_another_address_is_reported_and_its_old_link_finds_it(client, wxr):
