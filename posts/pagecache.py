@@ -318,6 +318,7 @@ class PageCacheMiddleware:
         if entry is not None:
             response = _response(entry, request)
             response["X-Page-Cache"] = "hit"
+            response.page_cache_entry = (generation, entry[0])  # type: ignore[attr-defined]  # for StoredPages
         else:
             response = self.get_response(request)
             if not _storable(response):
@@ -333,6 +334,126 @@ class PageCacheMiddleware:
             local_copies.put(key, entry)
             response = _response(entry, request)
             response["X-Page-Cache"] = "miss"
+            response.page_cache_entry = (generation, entry[0])  # type: ignore[attr-defined]  # for StoredPages
         # Browsers ask again each time (a 304 when nothing changed) instead of guessing a page is still fresh.
         patch_cache_control(response, max_age=0)
         return get_conditional_response(request, etag=response.get("ETag"), last_modified=int(since), response=response)
+
+
+# Before Django ------------------------------------------------------------------------------------------
+
+
+class StoredPages:
+    """WSGI middleware in front of Django that answers repeat anonymous requests for cached pages itself.
+
+    Each process keeps the final bytes (status, every header the middleware added, body) of the pages it
+    served from the page cache, keyed by what in the request can change the answer: host, script name,
+    path, scheme, the forwarded protocol and whether gzip is accepted. A request without a query string,
+    personal cookie or conditional header whose key is known is answered after one read of the current
+    generation, so it sees an invalidation from any process; everything else goes through Django, whose
+    `PageCacheMiddleware` decides (and whose answers refill this store).
+    """
+
+    def __init__(self, application, budget: int | None = None):
+        self.application = application
+        self.store = _Replies(budget or int(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024)))
+
+    def __call__(self, environ, start_response):
+        key = self._key(environ)
+        if key is None:
+            return self.application(environ, start_response)
+        reply = self.store.get(key)
+        if reply is not None:
+            generation, _expires, status, headers, body = reply
+            if generation == current_generation()[0]:
+                start_response(status, headers)
+                return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+            self.store.drop(key)
+        captured: list = []
+
+        def remember(status, headers, exc_info=None):
+            captured[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        response = self.application(environ, remember)
+        entry = getattr(response, "page_cache_entry", None)
+        if (
+            entry is not None
+            and environ["REQUEST_METHOD"] == "GET"
+            and captured
+            and captured[0].startswith("200")
+            and not response.cookies
+            and not response.streaming
+        ):
+            headers = [(name, "hit" if name == "X-Page-Cache" else value) for name, value in captured[1]]
+            self.store.put(key, (entry[0], entry[1], captured[0], headers, response.content))
+        return response
+
+    @staticmethod
+    def _key(environ) -> tuple | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+            return None
+        if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+            return None
+        if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+            return None  # Django answers conditional requests (a 304 needs the comparison)
+        cookies = environ.get("HTTP_COOKIE")
+        if cookies and _has_personal_cookie(cookies):
+            return None
+        return (
+            environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_X_FORWARDED_PROTO"),
+            bool(_ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", ""))),
+        )
+
+
+def _has_personal_cookie(header: str) -> bool:
+    from django.http import parse_cookie
+
+    names = parse_cookie(header)
+    personal = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGES_COOKIE_NAME", "messages"), *PERSONAL_COOKIES)
+    return any(name in names for name in personal)
+
+
+# A stored reply: (generation, expires at, status line, headers, body).
+Reply = tuple[str, float, str, list[tuple[str, str]], bytes]
+
+
+class _Replies:
+    """The final replies one process keeps, least recently used out first, bounded in bytes."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.entries: OrderedDict[tuple, Reply] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: tuple) -> Reply | None:
+        reply = self.entries.get(key)
+        if reply is None:
+            return None
+        if reply[1] <= time.time():
+            self.drop(key)
+            return None
+        self.entries.move_to_end(key)
+        return reply
+
+    def put(self, key: tuple, reply: Reply) -> None:
+        if len(reply[4]) > self.budget // 4:
+            return
+        self.drop(key)
+        self.entries[key] = reply
+        self.size += len(reply[4])
+        while self.size > self.budget:
+            self.drop(next(iter(self.entries)))
+
+    def drop(self, key: tuple) -> None:
+        reply = self.entries.pop(key, None)
+        if reply is not None:
+            self.size -= len(reply[4])
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
