@@ -76,7 +76,13 @@ def discussion(context, target):
 def comment_thread(context, nodes):
     """`{% comment_thread discussion.nodes %}`: the whole nested thread in one pass (comments/thread_html.py)."""
     post = context.get("post")
-    return render_nodes(nodes, has_form=bool(context.get("form")), post_author_id=getattr(post, "author_id", None))
+    thread = context.get("discussion")
+    return render_nodes(
+        nodes,
+        has_form=bool(context.get("form")),
+        post_author_id=getattr(post, "author_id", None),
+        remote_avatars=thread.settings.remote_avatars if thread is not None else None,
+    )
 
 
 @register.simple_tag(name="comment_url")
