@@ -85,7 +85,8 @@ def test_the_second_reader_is_answered_without_django_and_gets_the_same_bytes_an
     third = get(app, post.get_absolute_url())
 
     assert django.calls == 1
-    assert first.status.startswith("200") and second.status == first.status
+    assert first.status.startswith("200")
+    assert second.status == first.status
     assert second.body == third.body == first.body
     assert "Is there a test for the change?" in second.text
     assert second.headers["X-Page-Cache"] == "hit"
@@ -125,8 +126,10 @@ def test_gzip_and_plain_readers_and_each_host_get_their_own_copy(site, post, set
     other_host = [get(app, url, host="blog.example"), get(app, url, host="blog.example")]
 
     assert django.calls == 3
-    assert "Content-Encoding" not in plain[1].headers and "Rituximab" in plain[1].text
-    assert gzipped[1].headers["Content-Encoding"] == "gzip" and gzipped[1].body == gzipped[0].body
+    assert "Content-Encoding" not in plain[1].headers
+    assert "Rituximab" in plain[1].text
+    assert gzipped[1].headers["Content-Encoding"] == "gzip"
+    assert gzipped[1].body == gzipped[0].body
     assert other_host[1].body == other_host[0].body
 
 
@@ -186,7 +189,8 @@ def test_a_head_request_never_fills_the_store(site, post):
     get(app, post.get_absolute_url(), method="HEAD")
     page = get(app, post.get_absolute_url())
 
-    assert page.body and "Rituximab" in page.text
+    assert page.body
+    assert "Rituximab" in page.text
 
 
 def test_an_expired_page_is_asked_of_django_again(site, post, time_machine):
