@@ -10,6 +10,7 @@ CSRF token and the signed timestamp, which change on every request, are put in a
 from __future__ import annotations
 
 import secrets
+import threading
 from collections import OrderedDict
 from datetime import timedelta
 from urllib.parse import unquote
@@ -135,26 +136,30 @@ def _shows_own_comments(request, lookup: dict) -> bool:
 
 
 class _KeptForms:
-    """The forms this process rendered last, least recently used out first."""
+    """The forms this process rendered last, least recently used out first (locked: servers may use threads)."""
 
     def __init__(self, size: int):
         self.size = size
         self.forms: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = threading.Lock()
 
     def get(self, key: tuple) -> str | None:
-        html = self.forms.get(key)
-        if html is not None:
-            self.forms.move_to_end(key)
-        return html
+        with self.lock:
+            html = self.forms.get(key)
+            if html is not None:
+                self.forms.move_to_end(key)
+            return html
 
     def put(self, key: tuple, html: str) -> None:
-        self.forms[key] = html
-        self.forms.move_to_end(key)
-        while len(self.forms) > self.size:
-            self.forms.popitem(last=False)
+        with self.lock:
+            self.forms[key] = html
+            self.forms.move_to_end(key)
+            while len(self.forms) > self.size:
+                self.forms.popitem(last=False)
 
     def clear(self) -> None:
-        self.forms.clear()
+        with self.lock:
+            self.forms.clear()
 
 
 kept_forms = _KeptForms(size=1000)
