@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import IO, TYPE_CHECKING, TextIO
 
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ def parse_author_map(pairs: Iterable[str]) -> dict[str, str]:
 
 def import_wxr(
     *,
-    source: str | Path | BinaryIO,
+    source: str | Path | IO[bytes],
     uploads_dir: str | Path | None = None,
     dry_run: bool = False,
     author_map: dict[str, str] | None = None,
