@@ -86,30 +86,6 @@ def import_uploaded_file(*, upload, started_by, dry_run: bool = False) -> Import
     return run
 
 
-def queue_uploaded_file(*, upload, started_by, dry_run: bool = False) -> ImportRun:
-    """Keep a big upload in storage and queue its import on a worker; the run says how it goes."""
-    import uuid
-
-    from django.core.files.storage import default_storage
-    from django.db import transaction
-
-    from . import tasks
-
-    run = ImportRun.objects.create(
-        file_name=upload.name[:255], file_size=upload.size, dry_run=dry_run, started_by=started_by
-    )
-    upload.seek(0)
-    stored_name = default_storage.save(f"wordpress-imports/{uuid.uuid4().hex}.xml", upload)
-    run_id = run.pk
-
-    def enqueue():
-        result = tasks.import_stored_file.enqueue(run_id, stored_name)
-        ImportRun.objects.filter(pk=run_id).update(report={"task_id": str(result.id)})
-
-    transaction.on_commit(enqueue)
-    return run
-
-
 def export_wxr(*, out: TextIO, base_url: str = "") -> ExportSummary:
     """Write the whole site as WXR 1.2 that WordPress's importer accepts."""
     from .exporter import WxrExporter
