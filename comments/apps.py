@@ -10,6 +10,10 @@ class CommentsConfig(AppConfig):
 
         # Comments and discussion settings show on public pages; subscriptions and announcement records do not.
         pagecache.watch_app(self.label, ignore={"Subscription", "PostAnnouncement"})
+        from .reply_form import REPLY_FORM_HOLE, reply_form_for_reader
+
+        # Readers with a cookie get the cached page with the reply form made theirs.
+        pagecache.register_hole(REPLY_FORM_HOLE, reply_form_for_reader)
 
         from posts.signals import demo_content_loaded
 
