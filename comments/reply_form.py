@@ -132,18 +132,30 @@ def _form_key(request, data: str) -> tuple:
 def _shows_own_comments(request, lookup: dict) -> bool:
     user = getattr(request, "user", None)
     own_ids = own_comment_ids(request)
-    own = Q(pk__in=own_ids)
-    if user is not None and user.is_authenticated:
-        own |= Q(user=user)
-    elif not own_ids:
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in and not own_ids:
         return False
+    # Whether a reader has such a comment changes only with a change to comments (a new generation), or when
+    # an edit window closes (then "yes" turns "no"): so a "no" holds for the rest of the generation.
+    known_without = pagecache.for_this_generation("comments:readers-without-own-comments", set)
+    reader = (user.pk if signed_in else None, tuple(own_ids), tuple(lookup.items()))
+    if reader in known_without:
+        return False
+    own = Q(pk__in=own_ids)
+    if signed_in:
+        own |= Q(user=user)
     window = pagecache.for_this_generation(
         "comments:edit-window", lambda: DiscussionSettings.load().edit_window_minutes
     )
     shown_differently = Q(status=Comment.Status.PENDING) | Q(
         created_at__gte=timezone.now() - timedelta(minutes=window), is_removed=False
     )
-    return Comment.objects.filter(**lookup).filter(own).filter(shown_differently).exists()
+    if Comment.objects.filter(**lookup).filter(own).filter(shown_differently).exists():
+        return True
+    if len(known_without) > 10_000:
+        known_without.clear()
+    known_without.add(reader)
+    return False
 
 
 class _KeptForms:
