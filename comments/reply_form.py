@@ -137,8 +137,8 @@ def _shows_own_comments(request, lookup: dict) -> bool:
         return False
     # Whether a reader has such a comment changes only with a change to comments (a new generation), or when
     # an edit window closes (then "yes" turns "no"): so a "no" holds for the rest of the generation.
-    known_without = pagecache.for_this_generation("comments:readers-without-own-comments", set)
-    reader = (user.pk if signed_in else None, tuple(own_ids), tuple(lookup.items()))
+    known_without: set[tuple] = pagecache.for_this_generation("comments:readers-without-own-comments", set)
+    reader = (getattr(user, "pk", None) if signed_in else None, tuple(own_ids), tuple(lookup.items()))
     if reader in known_without:
         return False
     own = Q(pk__in=own_ids)
