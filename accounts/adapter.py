@@ -6,10 +6,12 @@ from collections.abc import Hashable
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError, AuthProcess
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -18,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts import simulation
 from accounts.identity import commenter_identity
 from comments import adapter as comments_adapter
+from comments import tasks as comment_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +79,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails (a password reset, an address to confirm) leave through the task queue, like every other.
+
+        Rendered here, where the request is at hand; queued after commit as one ``send_email`` per recipient, so a
+        slow or refusing mail server neither holds the request nor loses the message (it is retried with backoff).
+        """
+        request = allauth_context.request
+        context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        message = self.render_mail(template_prefix, email, context)
+        for payload in comment_tasks.payloads(message):
+            comment_tasks.enqueue_on_commit(comment_tasks.send_email, payload)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -14,6 +14,12 @@ class CommentsConfig(AppConfig):
 
         # Readers with a cookie get the cached page with the reply form made theirs.
         pagecache.register_hole(REPLY_FORM_HOLE, reply_form_for_reader)
+        from django.test.signals import setting_changed
+
+        from .reply_form import forget_kept_forms
+
+        # Kept forms follow the settings they were rendered with (a deploy starts new processes; tests change them).
+        setting_changed.connect(forget_kept_forms, dispatch_uid="comments.reply_form.forget_kept_forms")
 
         from posts.signals import demo_content_loaded
 

@@ -9,6 +9,7 @@ CSRF token and the signed timestamp, which change on every request, are put in a
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections import OrderedDict
 from datetime import timedelta
@@ -87,13 +88,22 @@ def reply_form_for_reader(request, data: str) -> str | None:
     moderation, or one still inside its edit window (Edit and Delete links). Then the page is rendered whole.
     """
     kind, _, pk = data.partition(".")
-    model = _TARGETS.get(kind)
-    if model is None or not pk.isdigit() or _shows_own_comments(request, {kind: int(pk)}):
+    if kind not in _TARGETS or not pk.isdigit() or _shows_own_comments(request, {kind: int(pk)}):
         return None
+    return kept_reply_form(request, data)
+
+
+def kept_reply_form(request, data: str, target: Post | Page | None = None) -> str | None:
+    """The reply form (not answering a comment) for this reader, rendered once per key and then reused.
+
+    `data` names the post or page ("post.7"); `target` saves looking it up when the caller has it.
+    """
+    kind, _, pk = data.partition(".")
+    model = _TARGETS[kind]
     key = _form_key(request, data)
     html = kept_forms.get(key)
     if html is None:
-        target = model.objects.filter(pk=pk).first()
+        target = target if target is not None else model.objects.filter(pk=pk).first()
         if target is None:
             return None
         context = reply_form_context(target, request, reply_to=None, is_open=True, timestamp=_TIMESTAMP_STAND_IN)
@@ -101,8 +111,9 @@ def reply_form_for_reader(request, data: str) -> str | None:
         # The Django template itself, rendered with a plain Context as the inclusion tag renders it.
         html = get_template("comments/form.html").template.render(Context(context))  # type: ignore[attr-defined]
         kept_forms.put(key, html)
-    timestamp = issue_timestamp(model(pk=int(pk)))
-    return html.replace(_CSRF_STAND_IN, str(csrf(request)["csrf_token"])).replace(_TIMESTAMP_STAND_IN, timestamp)
+    if _CSRF_STAND_IN in html:  # not on a page for the cache: asking for a token would set a cookie
+        html = html.replace(_CSRF_STAND_IN, str(csrf(request)["csrf_token"]))
+    return html.replace(_TIMESTAMP_STAND_IN, issue_timestamp(model(pk=int(pk))))
 
 
 def _form_key(request, data: str) -> tuple:
@@ -114,28 +125,45 @@ def _form_key(request, data: str) -> tuple:
     else:
         cookies = getattr(request, "COOKIES", {})
         reader = ("guest", *(cookies.get(cookie, "") for cookie in COMMENTER_COOKIES.values()))
-    return (pagecache.current_generation()[0], request.path, data, reader)
+    candidate = bool(getattr(request, "page_cache_candidate", False))  # no CSRF token, a token fetched by script
+    return (pagecache.current_generation()[0], request.path, data, candidate, reader)
 
 
 def _shows_own_comments(request, lookup: dict) -> bool:
     user = getattr(request, "user", None)
     own_ids = own_comment_ids(request)
-    own = Q(pk__in=own_ids)
-    if user is not None and user.is_authenticated:
-        own |= Q(user=user)
-    elif not own_ids:
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in and not own_ids:
         return False
+    # Whether a reader has such a comment changes only with a change to comments (a new generation), or when
+    # an edit window closes (then "yes" turns "no"): so a "no" holds for the rest of the generation.
+    known_without: set[tuple] = pagecache.for_this_generation("comments:readers-without-own-comments", set)
+    reader = (getattr(user, "pk", None) if signed_in else None, tuple(own_ids), tuple(lookup.items()))
+    if reader in known_without:
+        return False
+    own = Q(pk__in=own_ids)
+    if signed_in:
+        own |= Q(user=user)
     window = pagecache.for_this_generation(
         "comments:edit-window", lambda: DiscussionSettings.load().edit_window_minutes
     )
     shown_differently = Q(status=Comment.Status.PENDING) | Q(
         created_at__gte=timezone.now() - timedelta(minutes=window), is_removed=False
     )
-    return Comment.objects.filter(**lookup).filter(own).filter(shown_differently).exists()
+    if Comment.objects.filter(**lookup).filter(own).filter(shown_differently).exists():
+        return True
+    if len(known_without) > 10_000:
+        known_without.clear()
+    known_without.add(reader)
+    return False
 
 
 class _KeptForms:
-    """The forms this process rendered last, least recently used out first."""
+    """The forms this process rendered last, least recently used out first.
+
+    Without a lock, as the page cache's own copies (posts/pagecache.py, KeptInMemory): one dict operation per
+    step, so threads can at worst render a form twice.
+    """
 
     def __init__(self, size: int):
         self.size = size
@@ -144,17 +172,22 @@ class _KeptForms:
     def get(self, key: tuple) -> str | None:
         html = self.forms.get(key)
         if html is not None:
-            self.forms.move_to_end(key)
+            with contextlib.suppress(KeyError):
+                self.forms.move_to_end(key)
         return html
 
     def put(self, key: tuple, html: str) -> None:
         self.forms[key] = html
-        self.forms.move_to_end(key)
         while len(self.forms) > self.size:
-            self.forms.popitem(last=False)
+            with contextlib.suppress(KeyError):
+                self.forms.popitem(last=False)
 
     def clear(self) -> None:
         self.forms.clear()
 
 
 kept_forms = _KeptForms(size=1000)
+
+
+def forget_kept_forms(**kwargs) -> None:
+    kept_forms.clear()

@@ -14,7 +14,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -45,6 +45,23 @@ def enqueue_on_commit(chore: Task, *args, run_after: datetime.datetime | None = 
 
     # robust: a queue that cannot be reached is logged; the request that committed the comment still answers.
     transaction.on_commit(enqueue, robust=True)
+
+
+def payloads(message: EmailMessage) -> list[dict]:
+    """A message rendered elsewhere (allauth's, Django's error reports) as ``send_email`` payloads, one per recipient."""
+    alternatives = getattr(message, "alternatives", None) or []
+    html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
+    return [
+        {
+            "to": address,
+            "from": message.from_email,
+            "subject": message.subject,
+            "body": message.body,
+            "html": html,
+            "headers": dict(message.extra_headers),
+        }
+        for address in [*message.to, *message.cc, *message.bcc]
+    ]
 
 
 def later(chore: Task, delay: datetime.timedelta) -> Task:
@@ -93,7 +110,11 @@ def send_confirmation(subscription_id: int) -> int:
 def send_email(message: dict, attempt: int = 1) -> bool:
     """Hand one rendered message to the mail server; retry with backoff, then keep it for administrators."""
     email = EmailMultiAlternatives(
-        subject=message["subject"], body=message["body"], to=[message["to"]], headers=message.get("headers") or {}
+        subject=message["subject"],
+        body=message["body"],
+        from_email=message.get("from") or None,
+        to=[message["to"]],
+        headers=message.get("headers") or {},
     )
     if message.get("html"):
         email.attach_alternative(message["html"], "text/html")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import dates, timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from .avatars import avatar_url
+from .avatars import avatar_addresses
 from .models import DiscussionSettings
 
 
@@ -36,14 +36,14 @@ class _Avatars:
     """Each commenter's picture address, worked out once per thread (regular commenters appear many times)."""
 
     def __init__(self, remote: bool):
-        self.remote = remote
+        self.address = avatar_addresses(remote=remote)
         self.known: dict[tuple[str, str, str], str] = {}
 
     def __call__(self, comment) -> str:
         key = (comment.author_name, comment.author_email, comment.author_avatar_url)
         found = self.known.get(key)
         if found is None:
-            found = self.known[key] = escape(avatar_url(name=key[0], email=key[1], picture=key[2], remote=self.remote))
+            found = self.known[key] = escape(self.address(*key))
         return found
 
 

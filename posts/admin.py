@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from posts import rendering, revisions
+from posts import rendering, renditions, revisions
 from posts.forms import (
     CategoryAdminForm,
     ImageChangeForm,
@@ -550,8 +550,14 @@ class ImageAdmin(NulFreeSearch, admin.ModelAdmin):
             (image.file.storage.url(item["name"]), f"{item['width']} px wide, {item['format']}")
             for item in sorted(image.renditions, key=lambda item: (item["width"], item["format"]))
         ]
+        pending = ""
+        if renditions.missing(image):
+            pending = format_html(
+                "<p>{}</p>",
+                "The smaller copies are being made by the task worker; pages show the original until then.",
+            )
         return format_html(
-            '<ul class="image-files">{}</ul>', format_html_join("", '<li><a href="{}">{}</a></li>', files)
+            '<ul class="image-files">{}</ul>{}', format_html_join("", '<li><a href="{}">{}</a></li>', files), pending
         )
 
     def save_model(self, request, obj, form, change):

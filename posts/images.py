@@ -1,7 +1,8 @@
 """The Pillow pipeline for uploaded figures: verify, orient, strip metadata, make renditions once.
 
 Everything here works on bytes in memory and raises ``ValidationError`` with a message an author can act
-on; storing the results is ``posts.services.add_image``'s job.
+on; storing the results is ``posts.services.add_image``'s job, and ``posts.renditions``' for the renditions
+of large uploads, which a task worker makes from the stored original.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ FORMATS = {
     "WEBP": ("webp", "image/webp"),
 }
 RENDITION_WIDTHS = (480, 960, 1600)
+# Up to this many pixels the renditions are made inside the upload request; above it, on a task worker. Measured
+# on a 2-core machine (docs/scaling.md): a 2 MP photo's renditions cost about 0.14 s, a 12 MP one's 0.8 s idle
+# and several seconds under load, growing with the pixels Pillow has to resample.
+INLINE_RENDITION_PIXELS = 3_000_000
 MAX_UPLOAD_BYTES = getattr(settings, "IMAGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 MAX_SIDE = 10_000
 MAX_PIXELS = 40_000_000
@@ -47,17 +52,25 @@ class Rendition:
 
 @dataclass
 class ProcessedImage:
-    """A verified upload: the cleaned original (oriented, without metadata) and its renditions."""
+    """A verified upload: the cleaned original (oriented, without metadata), decoded and encoded."""
 
     format: str  # Pillow's name: "JPEG", "PNG", "GIF", "WEBP"
     width: int
     height: int
     content: bytes
-    renditions: list[Rendition] = field(default_factory=list)
+    picture: PILImage.Image = field(repr=False)
 
     @property
     def extension(self) -> str:
         return FORMATS[self.format][0]
+
+    @property
+    def renditions_inline(self) -> bool:
+        """Small enough to make its renditions in the upload request (cheap, measured); else a worker does."""
+        return self.width * self.height <= INLINE_RENDITION_PIXELS
+
+    def renditions(self) -> list[Rendition]:
+        return make_renditions(self.picture, self.format)
 
 
 def _read_bytes(file) -> bytes:
@@ -192,23 +205,38 @@ def _clean_original(image: PILImage.Image, data: bytes) -> tuple[PILImage.Image,
     return upright, _encode(upright, fmt)
 
 
-def _renditions(image: PILImage.Image, fmt: str) -> list[Rendition]:
+def rendition_plan(width: int, fmt: str) -> list[tuple[int, str]]:
+    """The (width, format) of every rendition an original this wide gets: WebP and its own format, narrower only."""
+    fmt = fmt.upper()
+    targets = ("WEBP", fmt) if fmt != "WEBP" else ("WEBP",)
+    return [(size, target.lower()) for size in RENDITION_WIDTHS if size < width for target in targets]
+
+
+def make_renditions(image: PILImage.Image, fmt: str) -> list[Rendition]:
     """Resized copies (first frame of an animation), only at widths narrower than the original."""
     frame = image.copy()
     if frame.mode in ("P", "LA", "PA"):
         frame = frame.convert("RGBA")
     elif frame.mode not in ("RGB", "RGBA", "L", "CMYK"):
         frame = frame.convert("RGB")
-    results = []
-    for width in RENDITION_WIDTHS:
-        if width >= frame.width:
-            continue
+    results: list[Rendition] = []
+    resized = None
+    for width, target in rendition_plan(frame.width, fmt):
         height = max(1, round(frame.height * width / frame.width))
-        resized = frame.resize((width, height), PILImage.Resampling.LANCZOS)
-        resized.info = {key: value for key, value in image.info.items() if key == "icc_profile"}
-        for target in ("WEBP", fmt) if fmt != "WEBP" else ("WEBP",):
-            results.append(Rendition(width, height, target.lower(), _encode(resized, target)))
+        if resized is None or resized.width != width:
+            resized = frame.resize((width, height), PILImage.Resampling.LANCZOS)
+            resized.info = {key: value for key, value in image.info.items() if key == "icc_profile"}
+        results.append(Rendition(width, height, target, _encode(resized, target.upper())))
     return results
+
+
+def renditions_of_stored(data: bytes) -> list[Rendition]:
+    """The renditions of an original this pipeline stored earlier (already upright, verified and clean)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+        image = PILImage.open(io.BytesIO(data), formats=list(FORMATS))
+        image.load()
+    return make_renditions(image, image.format)
 
 
 def process_upload(file) -> ProcessedImage:
@@ -222,5 +250,5 @@ def process_upload(file) -> ProcessedImage:
         width=cleaned.width,
         height=cleaned.height,
         content=content,
-        renditions=_renditions(cleaned, fmt),
+        picture=cleaned,
     )

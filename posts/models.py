@@ -315,7 +315,9 @@ def _delete_files_on_commit(storage, names: list[str]) -> None:
     """Remove stored files once the deletion is committed (a rolled-back delete keeps them)."""
 
     def delete_files():
-        for name in names:
+        # Renditions before the original: its name is free for a new upload only once they are gone (their names
+        # derive from it, posts.renditions).
+        for name in reversed(names):
             storage.delete(name)
 
     transaction.on_commit(delete_files)
@@ -371,7 +373,8 @@ class Image(models.Model):
     credit = models.CharField(max_length=300, blank=True)
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
-    # [{"width": 480, "format": "webp", "name": "uploads/…-480w.webp"}, …] made once on upload.
+    # [{"width": 480, "format": "webp", "name": "uploads/…-jpg.480w.webp"}, …] made once, on upload for small images
+    # and by a task worker for large ones (posts.renditions); empty until then, and pages show the original.
     renditions = models.JSONField(default=list, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="images"

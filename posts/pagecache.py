@@ -16,6 +16,7 @@ also expire at the next scheduled post's publish time, since going live fires no
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -263,48 +264,60 @@ def _response(entry: Entry, request) -> HttpResponse:
     return response
 
 
-class _LocalCopies:
-    """Each process keeps the pages it served last in memory, under the same generation-bearing keys.
+class KeptInMemory:
+    """What one process keeps of the pages it served: least recently used out first, bounded in bytes.
 
-    Only the small generation is read from the shared cache per request; a page body crosses the network
-    once per process and generation. Bounded in bytes, least recently used first out.
+    Without a lock: each step is one dict operation, atomic under the GIL, so the threads of `make run`'s
+    development server or of threaded gunicorn workers can at worst miss a copy or skew the byte count a
+    little, never fail a request.
     """
 
     def __init__(self, budget: int):
         self.budget = budget
-        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.entries: OrderedDict[object, tuple[float, int, Any]] = OrderedDict()  # key -> (expires, bytes, value)
         self.size = 0
 
-    def get(self, key: str) -> Entry | None:
-        entry = self.entries.get(key)
-        if entry is None:
+    def get(self, key):
+        kept = self.entries.get(key)
+        if kept is None:
             return None
-        if entry[0] <= time.time():
-            self._drop(key)
+        if kept[0] <= time.time():
+            self.drop(key)
             return None
-        self.entries.move_to_end(key)
-        return entry
+        with contextlib.suppress(KeyError):  # another thread dropped it meanwhile
+            self.entries.move_to_end(key)
+        return kept[2]
 
-    def put(self, key: str, entry: Entry) -> None:
-        if len(entry[3]) + len(entry[4]) > self.budget // 4:
+    def put(self, key, value, *, expires: float, size: int) -> None:
+        if size > self.budget // 4:
             return
-        if key in self.entries:
-            self._drop(key)
-        self.entries[key] = entry
-        self.size += len(entry[3]) + len(entry[4])
-        while self.size > self.budget:
-            self._drop(next(iter(self.entries)))
+        self.drop(key)
+        self.entries[key] = (expires, size, value)
+        self.size += size
+        while self.size > self.budget and self.entries:
+            try:
+                oldest = next(iter(self.entries))
+            except (RuntimeError, StopIteration):  # changed by another thread meanwhile
+                break
+            self.drop(oldest)
 
-    def _drop(self, key: str) -> None:
-        entry = self.entries.pop(key)
-        self.size -= len(entry[3]) + len(entry[4])
+    def drop(self, key) -> None:
+        kept = self.entries.pop(key, None)
+        if kept is not None:
+            self.size -= kept[1]
 
     def clear(self) -> None:
         self.entries.clear()
         self.size = 0
 
 
-local_copies = _LocalCopies(budget=int(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024)))
+def _local_budget() -> int:
+    return int(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024))
+
+
+# The pages (as stored in the shared cache) each process served last: a body crosses the network once per
+# process and generation; only the small generation is read from the shared cache per request.
+local_copies = KeptInMemory(budget=_local_budget())
 
 
 def cached_entry(key: str) -> Entry | None:
@@ -312,7 +325,7 @@ def cached_entry(key: str) -> Entry | None:
     if entry is None:
         entry = page_cache().get(key)
         if entry is not None and entry[0] > time.time():
-            local_copies.put(key, entry)
+            local_copies.put(key, entry, expires=entry[0], size=len(entry[3]) + len(entry[4]))
         else:
             entry = None
     return entry
@@ -357,7 +370,7 @@ class PageCacheMiddleware:
                 timeout = min(timeout, until_scheduled)
             entry = _entry(response, timeout, holes)
             page_cache().set(key, entry, timeout)
-            local_copies.put(key, entry)
+            local_copies.put(key, entry, expires=entry[0], size=len(entry[3]) + len(entry[4]))
             response = _response(entry, request)
             response["X-Page-Cache"] = "miss"
             response.page_cache_entry = (generation, entry[0])  # type: ignore[attr-defined]  # for StoredPages
@@ -528,9 +541,11 @@ def _gzip_composed(key: str, entry: Entry, fills: list[bytes]) -> bytes:
     if known is None:
         segments = _segments(entry)
         deflated = [_deflate(segment, last=index == len(segments) - 1) for index, segment in enumerate(segments)]
-        known = _deflated[key] = (segments, deflated, zlib.crc32(segments[0]))
+        known = (segments, deflated, zlib.crc32(segments[0]))
+        _deflated[key] = known
         while len(_deflated) > 32:
-            _deflated.popitem(last=False)
+            with contextlib.suppress(KeyError):  # emptied by another thread meanwhile
+                _deflated.popitem(last=False)
     segments, deflated, checksum = known
     pieces, length = [_GZIP_HEADER, deflated[0]], len(segments[0])
     for filled, segment, segment_deflated in zip(fills, segments[1:], deflated[1:], strict=True):
@@ -557,7 +572,7 @@ class StoredPages:
 
     def __init__(self, application, budget: int | None = None):
         self.application = application
-        self.store = _Replies(budget or int(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024)))
+        self.store = KeptInMemory(budget or _local_budget())
 
     def __call__(self, environ, start_response):
         key = self._key(environ)
@@ -565,7 +580,7 @@ class StoredPages:
             return self.application(environ, start_response)
         reply = self.store.get(key)
         if reply is not None:
-            generation, _expires, status, headers, body = reply
+            generation, status, headers, body = reply
             if generation == current_generation()[0]:
                 start_response(status, headers)
                 return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
@@ -587,7 +602,8 @@ class StoredPages:
             and not response.streaming
         ):
             headers = [(name, "hit" if name == "X-Page-Cache" else value) for name, value in captured[1]]
-            self.store.put(key, (entry[0], entry[1], captured[0], headers, response.content))
+            reply = (entry[0], captured[0], headers, response.content)
+            self.store.put(key, reply, expires=entry[1], size=len(response.content))
         return response
 
     @staticmethod
@@ -617,44 +633,3 @@ def _has_personal_cookie(header: str) -> bool:
     names = parse_cookie(header)
     personal = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGES_COOKIE_NAME", "messages"), *PERSONAL_COOKIES)
     return any(name in names for name in personal)
-
-
-# A stored reply: (generation, expires at, status line, headers, body).
-Reply = tuple[str, float, str, list[tuple[str, str]], bytes]
-
-
-class _Replies:
-    """The final replies one process keeps, least recently used out first, bounded in bytes."""
-
-    def __init__(self, budget: int):
-        self.budget = budget
-        self.entries: OrderedDict[tuple, Reply] = OrderedDict()
-        self.size = 0
-
-    def get(self, key: tuple) -> Reply | None:
-        reply = self.entries.get(key)
-        if reply is None:
-            return None
-        if reply[1] <= time.time():
-            self.drop(key)
-            return None
-        self.entries.move_to_end(key)
-        return reply
-
-    def put(self, key: tuple, reply: Reply) -> None:
-        if len(reply[4]) > self.budget // 4:
-            return
-        self.drop(key)
-        self.entries[key] = reply
-        self.size += len(reply[4])
-        while self.size > self.budget:
-            self.drop(next(iter(self.entries)))
-
-    def drop(self, key: tuple) -> None:
-        reply = self.entries.pop(key, None)
-        if reply is not None:
-            self.size -= len(reply[4])
-
-    def clear(self) -> None:
-        self.entries.clear()
-        self.size = 0

@@ -9,8 +9,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
+from posts import renditions
 from posts.images import ProcessedImage, process_upload
 from posts.models import Image
+from posts.tasks import enqueue_renditions_on_commit
 
 MAX_NAME_LENGTH = 80
 
@@ -35,7 +37,8 @@ def add_image(
 
     The stored original is upright and carries no metadata (no EXIF, so no GPS position); renditions
     480, 960 and 1600 px wide (those narrower than the original), in WebP and the original format,
-    are stored beside it (``uploads/2026/11/name-480w.webp``).
+    are stored beside it (``uploads/2026/11/name-jpg.480w.webp``): at once for small images, by a task
+    worker for large ones (see ``store_image``).
     """
     alt_text = (alt_text or "").strip()
     if not alt_text:
@@ -59,24 +62,24 @@ def add_image(
 
 
 def store_image(*, image: Image, processed: ProcessedImage, filename: str) -> Image:
-    """Store a verified upload and its renditions for ``image`` and save it (the admin's upload form uses this)."""
+    """Store a verified upload for ``image`` and save it (the admin's upload form uses this).
+
+    The renditions of an image up to ``INLINE_RENDITION_PIXELS`` are made here, which costs a fraction of a
+    second; a larger one's (a 12 MP photo's took seconds under load) are queued for a task worker once the image
+    is committed, and its pages show the original until they exist (docs/scaling.md has the measurements).
+    """
     stored: list[str] = []
     storage = image.file.storage
     try:
         image.file.save(f"{_base_name(filename)}.{processed.extension}", ContentFile(processed.content), save=False)
         stored.append(image.file.name)
-        base = image.file.name.rsplit(".", 1)[0]
-        renditions = []
-        for rendition in processed.renditions:
-            name = storage.save(f"{base}-{rendition.width}w.{rendition.extension}", ContentFile(rendition.content))
-            stored.append(name)
-            renditions.append(
-                {"width": rendition.width, "height": rendition.height, "format": rendition.format, "name": name}
-            )
         image.width, image.height = processed.width, processed.height
-        image.renditions = renditions
+        if processed.renditions_inline:
+            image.renditions = renditions.store(storage, image.file.name, processed.renditions(), written=stored)
         with transaction.atomic():
             image.save()
+            if not processed.renditions_inline:
+                enqueue_renditions_on_commit(image.pk)
     except BaseException:
         # Nothing half-stored: a failed save leaves no orphaned files behind.
         for name in stored:

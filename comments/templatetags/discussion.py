@@ -15,7 +15,7 @@ from ..avatars import avatar_url
 from ..links import comment_page_url as _comment_page_url
 from ..links import comment_url
 from ..models import Comment, DiscussionSettings
-from ..reply_form import REPLY_FORM_HOLE, reply_form_context, reply_form_hole_data
+from ..reply_form import REPLY_FORM_HOLE, kept_reply_form, reply_form_context, reply_form_hole_data
 from ..services import load_discussion
 from ..thread_html import render_nodes
 
@@ -37,8 +37,12 @@ def discussion(context, target):
     request = context.get("request")
     reply_to_id = request.GET.get("replytocom") if request is not None else None
     thread = load_discussion(target=target, request=request, page=_comment_page(request), reply_to_id=reply_to_id)
-    start, end = pagecache.hole(request, REPLY_FORM_HOLE, reply_form_hole_data(target))
+    data = reply_form_hole_data(target)
+    start, end = pagecache.hole(request, REPLY_FORM_HOLE, data)
+    # The usual form (not answering a comment) is rendered once per reader kind and generation, then reused.
+    reusable = request is not None and thread.is_open and thread.reply_to is None
     return {
+        "reply_form_html": kept_reply_form(request, data, target) if reusable else None,
         **reply_form_context(target, request, reply_to=thread.reply_to, is_open=thread.is_open),
         "hidden": isinstance(target, Page) and not thread.is_open and not thread.nodes,
         "discussion": thread,

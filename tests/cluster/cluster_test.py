@@ -168,6 +168,43 @@ def test_an_image_uploaded_through_a_is_served_from_object_storage_through_b(clu
     assert served.content[:3] == b"\xff\xd8\xff"  # a JPEG, from the bucket, not from either app server
 
 
+def test_a_large_photo_uploaded_through_a_gets_its_renditions_from_the_worker_and_b_shows_them(cluster):
+    """Above 3 MP the upload stores only the original; the RQ worker makes the renditions in the bucket."""
+    editor = admin_session(cluster, "a")
+    add = editor.get(cluster.url("a", "/admin/posts/image/add/"))
+    picture = io.BytesIO()
+    PILImage.radial_gradient("L").resize((2400, 1600)).convert("RGB").save(picture, "JPEG")  # 3.8 MP
+    response = editor.post(
+        cluster.url("a", "/admin/posts/image/add/"),
+        data={"csrfmiddlewaretoken": form_field(add.text, "csrfmiddlewaretoken"), "alt_text": "A ward photo"},
+        files={"file": ("ward.jpg", picture.getvalue(), "image/jpeg")},
+    )
+    assert response.status_code == 200, response.text[:1000]
+    image_id = cluster.shell("from posts.models import Image; print(Image.objects.get(alt_text='A ward photo').pk)")
+    cluster.shell(
+        "from posts.models import Post; post = Post.objects.get(); "
+        f"post.body = 'A photo.\\n\\n[figure {image_id}]'; post.save()"
+    )
+
+    deadline = time.monotonic() + 90
+    while True:
+        page = requests.get(cluster.url("b", post_url(cluster))).text
+        if 'type="image/webp"' in page or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    figure = re.search(r"<figure.*?</figure>", page, re.DOTALL)
+    assert figure, page[:2000]
+    assert 'type="image/webp"' in figure.group(0), figure.group(0)  # B's next request had them
+    renditions = re.findall(
+        r"(https?://[^\s\"]+\.(?:480|960|1600)w\.(?:webp|jpg)) \d+w", html.unescape(figure.group(0))
+    )
+    assert len(renditions) == 6, figure.group(0)
+    for address in renditions:
+        assert address.startswith(f"{cluster.s3_endpoint}/{cluster.bucket}/")
+        served = requests.get(address, timeout=10)
+        assert served.status_code == 200, address
+
+
 def test_a_backup_restores_into_an_empty_database_with_its_media(cluster, tmp_path):
     """docs/deploy/backup.sh then restore.sh, as docs/deploy.md tells an operator to try before needing it."""
     import subprocess

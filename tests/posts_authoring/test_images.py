@@ -68,7 +68,7 @@ def test_jpeg_gets_webp_and_jpeg_renditions_narrower_than_the_original():
     assert made == {(w, f) for w in (480, 960, 1600) for f in ("webp", "jpeg")}
     base = image.file.name.rsplit(".", 1)[0]
     for item in image.renditions:
-        assert item["name"] == f"{base}-{item['width']}w.{'jpg' if item['format'] == 'jpeg' else 'webp'}"
+        assert item["name"] == f"{base}-jpg.{item['width']}w.{'jpg' if item['format'] == 'jpeg' else 'webp'}"
         stored = open_stored(item["name"])
         assert stored.size == (item["width"], item["width"] // 2) == (item["width"], item["height"])
         assert stored.format == item["format"].upper()
@@ -84,7 +84,7 @@ def test_small_png_keeps_only_the_renditions_it_can_fill():
         (960, "webp"),
     ]
     assert image.srcset("png").split(", ")[-1].endswith("small.png 1000w")
-    assert image.srcset("webp").endswith("-960w.webp 960w")
+    assert image.srcset("webp").endswith("small-png.960w.webp 960w")
 
 
 def test_webp_upload_is_accepted_with_webp_renditions_only():
@@ -204,9 +204,9 @@ def test_url_for_width_picks_the_narrowest_file_that_is_wide_enough():
         file=upload(image_bytes("JPEG", size=(2000, 1000)), "wide.jpg"), alt_text="Wide", uploaded_by=user
     )
 
-    assert image.url_for_width(700, "webp").endswith("wide-960w.webp")
+    assert image.url_for_width(700, "webp").endswith("wide-jpg.960w.webp")
     assert image.url_for_width(1800).endswith("wide.jpg")
-    assert image.url_for_width(5000, "webp").endswith("wide-1600w.webp")
+    assert image.url_for_width(5000, "webp").endswith("wide-jpg.1600w.webp")
     assert image.uploaded_by == user
 
 

@@ -35,11 +35,11 @@ def test_figure_shows_the_image_responsively_with_caption_and_credit(chart):
 
     assert '<figure class="figure">' in html
     assert f'src="{chart.file.url}"' in html
-    assert "ms-courses-480w.png 480w" in html
-    assert "ms-courses-960w.png 960w" in html
+    assert "ms-courses-png.480w.png 480w" in html
+    assert "ms-courses-png.960w.png 960w" in html
     assert "ms-courses.png 1800w" in html
     assert '<source type="image/webp" srcset="' in html
-    assert "ms-courses-1600w.webp 1600w" in html
+    assert "ms-courses-png.1600w.webp 1600w" in html
     assert 'width="1800" height="1200" loading="lazy" decoding="async"' in html
     assert 'alt="Four curves of disability over time"' in html
     assert (

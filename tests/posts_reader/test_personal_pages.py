@@ -257,3 +257,30 @@ def test_no_page_ever_shows_the_markers_of_its_personal_parts(cached, reader, wh
         html = client.get(cached.get_absolute_url() + suffix).content.decode()
         assert "<!--hole-" not in html
         assert "<!--/hole-" not in html
+
+
+def test_a_signed_in_readers_cached_page_costs_only_their_session_and_account(
+    cached, reader, django_assert_num_queries
+):
+    client = Client()
+    client.force_login(reader)
+    client.get(cached.get_absolute_url())  # their form kept; "no comment of theirs here" remembered
+
+    # The session, the account, and which social account they signed in with: nothing about the page.
+    with django_assert_num_queries(3):
+        response = client.get(cached.get_absolute_url())
+
+    assert response.get("X-Page-Cache") == "personal"
+
+
+def test_a_comment_of_theirs_held_after_their_last_visit_shows_on_the_next(cached, reader):
+    client = Client()
+    client.force_login(reader)
+    assert client.get(cached.get_absolute_url()).get("X-Page-Cache") == "personal"
+
+    CommentFactory(post=cached, user=reader, status=Comment.Status.PENDING, body="Sent from my phone just now.")
+    cache_again(cached)
+    html = client.get(cached.get_absolute_url()).content.decode()
+
+    assert "Sent from my phone just now." in html
+    assert "Your comment is awaiting moderation." in html

@@ -214,15 +214,24 @@ def test_with_the_page_cache_switched_off_every_request_reaches_django(site, pos
 
 
 def test_the_store_forgets_the_least_recently_read_pages_beyond_its_budget():
-    store = pagecache._Replies(budget=400)
-    reply = ("generation", float("inf"), "200 OK", [], b"x" * 90)
+    store = pagecache.KeptInMemory(budget=400)
     for name in ("home", "post", "archive", "feed"):
-        store.put((name,), reply)
-    store.get(("home",))  # read again: now the most recent
+        store.put(name, f"the {name} page", expires=float("inf"), size=90)
+    store.get("home")  # read again: now the most recent
 
-    store.put(("tag",), reply)
+    store.put("tag", "the tag page", expires=float("inf"), size=90)
 
-    assert list(store.entries) == [("archive",), ("feed",), ("home",), ("tag",)]
+    assert list(store.entries) == ["archive", "feed", "home", "tag"]
     assert store.size == 360
-    store.put(("huge",), ("generation", float("inf"), "200 OK", [], b"x" * 101))  # over a quarter: not kept
-    assert ("huge",) not in store.entries
+    store.put("huge", "a huge page", expires=float("inf"), size=101)  # over a quarter: not kept
+    assert store.get("huge") is None
+
+
+def test_an_expired_copy_is_forgotten(time_machine):
+    store = pagecache.KeptInMemory(budget=400)
+    time_machine.move_to("2026-11-29 10:00:00+00:00")
+    store.put("home", "the home page", expires=pagecache.time.time() + 60, size=10)
+    time_machine.move_to("2026-11-29 10:01:01+00:00")
+
+    assert store.get("home") is None
+    assert store.size == 0

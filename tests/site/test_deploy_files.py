@@ -141,3 +141,23 @@ def test_the_worker_units_command_lines_are_ones_this_site_accepts(tmp_path):
     assert helped.returncode == 0, helped.stderr
     assert {"--with-scheduler", "--job-class"} <= set(rq)
     assert all(option in helped.stdout for option in ("--with-scheduler", "--job-class"))
+
+
+def test_the_worker_unit_queues_unfinished_renditions_each_time_it_starts(tmp_path):
+    worker = (DEPLOY / "mssite-worker.service").read_text()
+    before_start = re.search(r"^ExecStartPre=-\S+ manage.py (.+)$", worker, re.MULTILINE)[1].split()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "mssite.settings",
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("TASKS_BACKEND", None)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+    ran = subprocess.run(
+        [sys.executable, "manage.py", *before_start], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert ran.returncode == 0, ran.stderr
+    assert "Renditions queued for 0 image(s)." in ran.stdout
