@@ -32,7 +32,7 @@ class CommentsConfig(AppConfig):
 
         from posts.models import Post
 
-        from .notifications import post_saved
+        from .tasks import post_saved
 
         # A post saved as public now is emailed to new-post subscribers once, after commit.
-        post_save.connect(post_saved, sender=Post, dispatch_uid="comments.notifications.post_saved")
+        post_save.connect(post_saved, sender=Post, dispatch_uid="comments.tasks.post_saved")

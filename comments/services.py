@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import app_settings, tasks, threads
+from . import app_settings, outbox, tasks, threads
 from .forms import parse_comment_id
 from .models import Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
@@ -330,7 +330,7 @@ def post_comment(
             check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
             claimed = claim_posting_slot(user=user, ip_address=ip_address)
             comment.save()
-            tasks.enqueue_on_commit(
+            outbox.enqueue_on_commit(
                 tasks.comment_posted, comment.pk, notify_comments=notify_comments, notify_posts=notify_posts
             )
     except BaseException:
@@ -357,7 +357,7 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
         comment.save(update_fields=["body", "status", "edited_at"])
         if not (was_approved and comment.status == Comment.Status.APPROVED):
             # Newly held (or newly visible): moderators and subscribers may need to know.
-            tasks.enqueue_on_commit(tasks.comment_posted, comment.pk)
+            outbox.enqueue_on_commit(tasks.comment_posted, comment.pk)
     return comment
 
 

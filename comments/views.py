@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from posts.models import Page, Post
 
-from . import avatars, links, services, subscriptions, tasks
+from . import avatars, links, outbox, services, subscriptions, tasks
 from .adapter import get_adapter
 from .forms import CommentBodyForm, CommentForm, parse_comment_id
 from .models import Comment, DiscussionSettings, Subscription
@@ -261,7 +261,7 @@ def follow(request):
     if wish.needs_confirmation and cache.add(
         f"comments:follow:{subscriptions.normalize_email(email)}", True, FOLLOW_CONFIRMATION_INTERVAL
     ):
-        tasks.enqueue_on_commit(tasks.send_confirmation, wish.subscription.pk)
+        outbox.enqueue_on_commit(tasks.send_confirmation, wish.subscription.pk)
     context = {
         "title": "Check your inbox",
         "message": (

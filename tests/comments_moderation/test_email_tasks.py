@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments import tasks
+from comments import outbox, tasks
 from comments.models import Comment, PostAnnouncement, UndeliveredEmail
 from posts.models import Post
 from tests.factories import PostFactory
@@ -86,7 +86,7 @@ def test_a_message_the_mail_server_refuses_is_retried_later_with_backoff(
 
     run_worker()
     assert mailoutbox == []
-    retry = DBTaskResult.objects.filter(task_path="comments.tasks.send_email", status="READY").get()
+    retry = DBTaskResult.objects.filter(task_path="comments.outbox.send_email", status="READY").get()
     assert retry.args_kwargs["args"][1] == 2  # the second attempt…
     wait = retry.run_after - timezone.now()
     assert datetime.timedelta(seconds=50) < wait <= datetime.timedelta(minutes=1)  # …a minute later
@@ -109,7 +109,7 @@ def test_a_message_never_taken_is_kept_for_administrators_and_the_comment_is_kep
     settings.EMAIL_BACKEND = "tests.comments_moderation.helpers.BrokenBackend"
 
     with (
-        caplog.at_level(logging.WARNING, logger="comments.tasks"),
+        caplog.at_level(logging.WARNING, logger="comments.outbox"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = post_comment(client, post, comment="Posted while mail is down for good.")
@@ -118,7 +118,7 @@ def test_a_message_never_taken_is_kept_for_administrators_and_the_comment_is_kep
     assert Comment.objects.get().body == "Posted while mail is down for good."
     kept = UndeliveredEmail.objects.order_by("to")
     assert [email.to for email in kept] == ["eddie@example.org", "root@example.org"]
-    assert kept[0].attempts == tasks.MAIL_ATTEMPTS
+    assert kept[0].attempts == outbox.MAIL_ATTEMPTS
     assert "The mail server is down" in kept[0].error
     assert "Posted while mail is down for good." in kept[0].body
     assert any(record.levelno == logging.ERROR and "Gave up" in record.getMessage() for record in caplog.records)
