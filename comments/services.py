@@ -292,12 +292,14 @@ def post_comment(
     request=None,
     notify_comments: bool = False,
     notify_posts: bool = False,
+    discussion: DiscussionSettings | None = None,
 ) -> Comment:
     """Check, moderate and save a reader's comment on a post or page, then tell people once it is committed.
 
+    `discussion` is the site's discussion settings when the caller has read them already (the view has).
     Raises CommentsClosed (403), PostingTooQuickly (429), DuplicateComment (409) or CommentRefused (400).
     """
-    discussion = DiscussionSettings.load()
+    discussion = discussion or DiscussionSettings.load()
     if not discussion.comments_open_for(target):
         raise CommentsClosed()
     if parent is not None and not parent.same_discussion(target):

@@ -129,6 +129,7 @@ def _post_comment(request, target: Post | Page):
             request=request,
             notify_comments=data["notify_comments"],
             notify_posts=data["notify_posts"],
+            discussion=discussion,
             **author,
         )
     except services.CommentRefused as refusal:

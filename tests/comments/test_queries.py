@@ -10,9 +10,13 @@ from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings, target_lookup
 from comments.rendering import render_comment
+from tests.comments.helpers import post_comment
 from tests.factories import PageFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+# A guest's comment: the post, the discussion settings, the moderation and duplicate checks, the row lock, the
+# comment and its thread path, the notification task, the reader's session (see comments/services.py).
+POSTING_QUERIES = 15
 
 
 def bulk_thread(post, size: int, *, max_depth: int = 5, held_every: int = 10) -> list[Comment]:
@@ -131,3 +135,34 @@ def test_a_static_page_with_ten_or_a_thousand_comments_costs_the_same_queries(dj
     approved = Comment.objects.public().filter(page=large).count()
     assert f"{approved:,} thoughts on “About”" in html
     assert html.count('<li id="comment-') == approved
+
+
+# Posting ------------------------------------------------------------------------------------------------
+
+
+def queries_for_posting(client, target, capture_on_commit, **fields) -> list[str]:
+    """The queries one guest's comment costs, with what runs once it is committed (the task, the cache)."""
+    with CaptureQueriesContext(connection) as captured, capture_on_commit(execute=True):
+        response = post_comment(client, target, **fields)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_posting_a_comment_costs_the_same_queries_under_ten_or_a_thousand(
+    posts, notified, django_capture_on_commit_callbacks
+):
+    small, large = posts
+    posted = [
+        # A reader each (flood control allows one comment per address every 15 seconds).
+        queries_for_posting(
+            Client(REMOTE_ADDR=f"192.0.2.{number}"),
+            post,
+            django_capture_on_commit_callbacks,
+            comment=f"{number}: agreed.",
+        )
+        for number, post in enumerate((small, large, large), 1)
+    ]
+
+    assert [len(queries) for queries in posted] == [POSTING_QUERIES] * 3
+    assert Comment.objects.filter(author_name="Ada Reader").count() == 3
+    assert len(notified) == 3
