@@ -159,14 +159,17 @@ class Comment(models.Model):
         place = threads.place_reply(self.parent if self.parent_id else None)
         if place.parent_pk != self.parent_id:
             self.parent_id = place.parent_pk
+        self.depth = place.depth
         # Two writes (the row, then its thread path, which needs the primary key) in one transaction: a
-        # process killed between them leaves no comment at all rather than one with a placeholder path.
-        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Comment, instance=self)):
+        # process killed between them leaves no comment at all rather than one with a placeholder path. Inside
+        # the caller's transaction (posting a comment) they simply join it: no savepoint, whose only use would
+        # be to keep that transaction going after a failed save, which nobody does.
+        using = kwargs.get("using") or router.db_for_write(Comment, instance=self)
+        with transaction.atomic(using=using, savepoint=False):
             self.thread_path = "~"  # placeholder until the primary key exists
             super().save(*args, **kwargs)
             self.thread_path = self.compute_thread_path()  # under place.parent_pk, set above
-            self.depth = place.depth
-            Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path, depth=self.depth)
+            Comment.objects.using(using).filter(pk=self.pk).update(thread_path=self.thread_path)
 
     def get_absolute_url(self):
         return f"{self.target.get_absolute_url()}#{self.anchor}"

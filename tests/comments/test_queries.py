@@ -16,7 +16,7 @@ from tests.factories import PageFactory, PostFactory, UserFactory
 pytestmark = pytest.mark.django_db
 # A guest's comment: the post, the discussion settings, the moderation and duplicate checks, the row lock, the
 # comment and its thread path, the notification task, the reader's session (see comments/services.py).
-POSTING_QUERIES = 15
+POSTING_QUERIES = 13
 
 
 def bulk_thread(post, size: int, *, max_depth: int = 5, held_every: int = 10) -> list[Comment]:
