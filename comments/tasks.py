@@ -1,9 +1,10 @@
 """The comments app's background work (Django Tasks API): every email leaves the request thread here.
 
-Tasks take ids, never model instances, so any worker on any machine can run them, and they are enqueued
-only after the transaction that caused them commits (``enqueue_on_commit``): a rolled-back comment sends
-nothing, and a committed one is in the queue (the database or Redis) before the reader sees the answer,
-so a restarted app server or worker loses none of them.
+Tasks take ids, never model instances, so any worker on any machine can run them, and they are queued
+with the transaction that caused them (``enqueue_on_commit``): a rolled-back comment sends nothing, and a
+committed one is in the queue before the reader sees the answer, so a restarted app server or worker loses
+none of them. The database queue is written inside that transaction (the comment and its task are committed
+together); Redis, which cannot take part in it, is written right after the commit.
 
 One task per message (``send_email``) means a failing address or mail server is retried with backoff on
 its own; after the last attempt the message is kept as an ``UndeliveredEmail`` for administrators and
@@ -15,7 +16,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
@@ -35,7 +36,8 @@ QUEUE = settings.TASKS_QUEUE
 
 
 def enqueue_on_commit(chore: Task, *args, run_after: datetime.datetime | None = None, **kwargs) -> None:
-    """Queue ``chore`` once the current transaction commits (at once outside one)."""
+    """Queue ``chore`` with the current transaction: its row in the database queue is part of it; any other
+    queue is written once it commits (at once outside one)."""
 
     def enqueue():
         if run_after is not None and chore.get_backend().supports_defer:
@@ -43,8 +45,21 @@ def enqueue_on_commit(chore: Task, *args, run_after: datetime.datetime | None = 
         else:
             chore.enqueue(*args, **kwargs)
 
+    if queues_in_the_database(chore):
+        # Committed with what caused it or not at all, so no crash between the two can lose it; and a request
+        # pays one commit, not a second one for the task (on PostgreSQL, a second flush of the log to disk).
+        enqueue()
+        return
     # robust: a queue that cannot be reached is logged; the request that committed the comment still answers.
     transaction.on_commit(enqueue, robust=True)
+
+
+def queues_in_the_database(chore: Task) -> bool:
+    """Whether ``chore``'s queue is a table of the database whose transactions ``enqueue_on_commit`` follows."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    return isinstance(chore.get_backend(), DatabaseBackend) and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
 
 
 def later(chore: Task, delay: datetime.timedelta) -> Task:
