@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from comments import threads
 from comments.models import Comment, DiscussionSettings, target_lookup
 from comments.rendering import render_comment
 from tests.comments.helpers import post_comment
@@ -169,3 +170,23 @@ def test_posting_a_comment_costs_the_same_queries_under_ten_or_a_thousand(
     assert [len(queries) for queries in posted] == [POSTING_QUERIES] * 3
     assert Comment.objects.filter(author_name="Ada Reader").count() == 3
     assert DBTaskResult.objects.filter(task_path="comments.tasks.comment_posted").count() == 3
+    # The post is read without its text, which posting never shows.
+    assert not [sql for sql in posted[1] if '"posts_post"."body"' in sql]
+
+
+@pytest.mark.parametrize("depth", [1, 4, 5])
+def test_a_reply_anywhere_in_a_long_thread_costs_one_query_more_for_its_parent(
+    posts, settings, depth, django_capture_on_commit_callbacks
+):
+    """The reply's place comes from its parent's stored path: the thread itself is never read."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    _, large = posts
+    parent = Comment.objects.filter(post=large, depth=depth, status=Comment.Status.APPROVED).first()
+
+    queries = queries_for_posting(Client(), large, django_capture_on_commit_callbacks, parent=str(parent.pk))
+
+    reply = Comment.objects.get(author_name="Ada Reader")
+    # At the deepest level (5) the reply goes beside its parent, under the grandparent: one more query for it.
+    assert len(queries) == POSTING_QUERIES + (1 if depth < 5 else 2)
+    assert reply.thread_path.startswith(threads.ancestor_path(parent.thread_path, min(depth, 4)) + "/")
+    assert reply.depth == min(depth + 1, 5)
