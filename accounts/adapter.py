@@ -1,6 +1,7 @@
 """The one place where allauth's and the comments app's behaviour is adjusted for this site's readers and authors."""
 
 import logging
+from collections.abc import Hashable
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -57,6 +58,10 @@ class CommentsAdapter(comments_adapter.CommentsAdapter):
             url=identity.url.strip(),
             avatar_url=identity.avatar_url.strip(),
         )
+
+    def identity_key(self, user) -> Hashable:
+        # The signed-in template shows the provider too ("using your Google account").
+        return commenter_identity(user)
 
     def client_ip(self, request: HttpRequest) -> str | None:
         return client_ip(request)

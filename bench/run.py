@@ -164,6 +164,8 @@ def wrk(wrk_bin: str, url: str, *, duration: int, cookie: str = "", script: Path
         base += ["-s", str(script)]
     subprocess.run([*base, f"-d{WARMUP_SECONDS}s", url], check=True, capture_output=True)
     output = subprocess.run([*base, f"-d{duration}s", url], check=True, capture_output=True, text=True).stdout
+    if not re.search(r"^\s+99%\s+\S+\s*$", output, re.M):
+        sys.exit(f"wrk's answer for {url} is not understood:\n{output}")
     errors = 0
     for pattern in (
         r"Non-2xx or 3xx responses: (\d+)",
@@ -174,8 +176,9 @@ def wrk(wrk_bin: str, url: str, *, duration: int, cookie: str = "", script: Path
             errors += sum(int(group) for group in match.groups())
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
-        "p50": parse_duration(re.search(r"50%\s+(\S+)", output)[1]),
-        "p99": parse_duration(re.search(r"99%\s+(\S+)", output)[1]),
+        # Whole lines of the latency distribution: "96.99%" in the stdev column also ends in "99%".
+        "p50": parse_duration(re.search(r"^\s+50%\s+(\S+)\s*$", output, re.M)[1]),
+        "p99": parse_duration(re.search(r"^\s+99%\s+(\S+)\s*$", output, re.M)[1]),
         "requests": int(re.search(r"(\d+) requests in", output)[1]),
         "errors": errors,
         "raw": output,

@@ -39,7 +39,7 @@ def can_moderate_comment(user: AbstractBaseUser | None, comment: Comment) -> boo
     return bool(
         user
         and user.is_active
-        and comment.post_id
+        and comment.post is not None
         and comment.post.author_id == user.pk
         and DiscussionSettings.load().authors_moderate_own_posts
     )

@@ -8,6 +8,7 @@ subclass in ``COMMENTS_ADAPTER`` (this site: ``accounts.adapter.CommentsAdapter`
 
 import ipaddress
 import logging
+from collections.abc import Hashable
 from functools import cache
 from typing import NamedTuple
 
@@ -39,6 +40,10 @@ class CommentsAdapter:
     def identity_for(self, user) -> CommenterIdentity:
         """The name, email, website and picture that comments by this signed-in `user` carry."""
         return CommenterIdentity(name=(user.get_full_name() or user.get_username())[:245], email=user.email or "")
+
+    def identity_key(self, user) -> Hashable:
+        """Everything the comment form shows of a signed-in `user`: one form rendered for it fits every request."""
+        return self.identity_for(user)
 
     def client_ip(self, request: HttpRequest) -> str | None:
         """The reader's address for flood control and the moderation desk: the connecting peer, or None."""

@@ -115,7 +115,7 @@ def _bulk(action: actions.Action, done: str):
 
 
 # What each row offers, by status: (action, button label). Reply is offered on live comments.
-ROW_ACTIONS = {
+ROW_ACTIONS: dict[str, list[tuple[actions.Action, str]]] = {
     Comment.Status.PENDING: [
         (actions.Action.APPROVE, "Approve"),
         (actions.Action.SPAM, "Spam"),
@@ -216,7 +216,7 @@ class CommentAdmin(admin.ModelAdmin):
             return False
         if actions.can_moderate(request.user):
             return True
-        return bool(comment.post_id and comment.post.author_id == request.user.pk)
+        return comment.post is not None and comment.post.author_id == request.user.pk
 
     def has_add_permission(self, request):
         # Comments come from readers; moderators answer with "Reply" on a comment's page.
@@ -354,9 +354,10 @@ class CommentAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = dict(extra_context or {})
         comment = self.get_object(request, object_id)
-        answerable = comment is not None and self.can_reply(request, comment)
-        if answerable and (
-            comment.status == Comment.Status.APPROVED or actions.can_moderate_comment(request.user, comment)
+        if (
+            comment is not None
+            and self.can_reply(request, comment)
+            and (comment.status == Comment.Status.APPROVED or actions.can_moderate_comment(request.user, comment))
         ):
             context["reply_url"] = reverse("admin:comments_comment_reply", args=[object_id])
         return super().change_view(request, object_id, form_url, context)

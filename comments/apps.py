@@ -11,6 +11,16 @@ class CommentsConfig(AppConfig):
         # Comments and discussion settings show on public pages (not in the footer's lists); subscriptions and
         # announcement records do not show at all.
         pagecache.watch_app(self.label, ignore={"Subscription", "PostAnnouncement"}, in_footer=False)
+        from .reply_form import REPLY_FORM_HOLE, reply_form_for_reader
+
+        # Readers with a cookie get the cached page with the reply form made theirs.
+        pagecache.register_hole(REPLY_FORM_HOLE, reply_form_for_reader)
+        from django.test.signals import setting_changed
+
+        from .reply_form import forget_kept_forms
+
+        # Kept forms follow the settings they were rendered with (a deploy starts new processes; tests change them).
+        setting_changed.connect(forget_kept_forms, dispatch_uid="comments.reply_form.forget_kept_forms")
 
         from posts.signals import demo_content_loaded
 

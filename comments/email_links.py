@@ -126,6 +126,7 @@ def moderation_link(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     admin_url = reverse("admin:comments_comment_change", args=[comment.pk])
+    outcome: actions.LinkOutcome | None
     if request.method == "POST":
         outcome = actions.apply_email_link(link=link)
         comment.refresh_from_db()

@@ -229,7 +229,7 @@ def claim_posting_slot(*, user, ip_address: str | None) -> list[str]:
     seconds = app_settings.FLOOD_SECONDS
     if not seconds:
         return []
-    claimed = []
+    claimed: list[str] = []
     for key in flood_keys(user=user, ip_address=ip_address):
         if not cache.add(key, True, timeout=seconds):
             cache.delete_many(claimed)

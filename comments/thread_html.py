@@ -13,19 +13,44 @@ from django.urls import reverse
 from django.utils import dates, timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from .avatars import avatar_addresses
+from .models import DiscussionSettings
 
-def render_nodes(nodes: Iterable, *, has_form: bool, post_author_id: int | None = None) -> SafeString:
+
+def render_nodes(
+    nodes: Iterable, *, has_form: bool, post_author_id: int | None = None, remote_avatars: bool | None = None
+) -> SafeString:
     """The `<li>` items of the thread (what goes inside `<ol class="comment-list">`), escaped as the template did.
 
     `has_form`: the reply form is offered, so comments that take replies get a Reply link.
     `post_author_id`: the comments of this account are the post author's own (WordPress's `bypostauthor`).
+    `remote_avatars`: the discussion settings' choice, when the caller has them (read once, not per comment).
     """
-    return mark_safe("".join(_pieces(nodes, has_form=has_form, post_author_id=post_author_id)))  # noqa: S308 (every value is escaped below)
+    if remote_avatars is None:
+        remote_avatars = DiscussionSettings.remote_avatars_allowed()
+    pieces = _pieces(nodes, has_form=has_form, post_author_id=post_author_id, remote_avatars=remote_avatars)
+    return mark_safe("".join(pieces))  # noqa: S308 (every value is escaped below)
 
 
-def _pieces(nodes: Iterable, *, has_form: bool, post_author_id: int | None = None) -> Iterator[str]:
+class _Avatars:
+    """Each commenter's picture address, worked out once per thread (regular commenters appear many times)."""
+
+    def __init__(self, remote: bool):
+        self.address = avatar_addresses(remote=remote)
+        self.known: dict[tuple[str, str, str], str] = {}
+
+    def __call__(self, comment) -> str:
+        key = (comment.author_name, comment.author_email, comment.author_avatar_url)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = escape(self.address(*key))
+        return found
+
+
+def _pieces(nodes: Iterable, *, has_form: bool, post_author_id: int | None, remote_avatars: bool) -> Iterator[str]:
     months = {number: str(name) for number, name in dates.MONTHS.items()}
     zone = timezone.get_current_timezone()  # once: localtime() looks it up again for every comment
+    avatars = _Avatars(remote_avatars)
     stack = [iter(nodes)]
     while stack:
         node = next(stack[-1], None)
@@ -34,7 +59,9 @@ def _pieces(nodes: Iterable, *, has_form: bool, post_author_id: int | None = Non
             # A list ends with a line break; a list of replies then closes its parent's item.
             yield "\n</ol>\n</li>\n" if stack else "\n"
             continue
-        yield _comment(node, has_form=has_form, months=months, zone=zone, post_author_id=post_author_id)
+        yield _comment(
+            node, has_form=has_form, months=months, zone=zone, post_author_id=post_author_id, avatars=avatars
+        )
         if node.children:
             yield '<ol class="children">'
             stack.append(iter(node.children))
@@ -42,7 +69,9 @@ def _pieces(nodes: Iterable, *, has_form: bool, post_author_id: int | None = Non
             yield "\n</li>\n"
 
 
-def _comment(node, *, has_form: bool, months: dict[int, str], zone, post_author_id: int | None = None) -> str:
+def _comment(
+    node, *, has_form: bool, months: dict[int, str], zone, post_author_id: int | None, avatars: _Avatars
+) -> str:
     """One comment's `<li>`, up to where its replies go."""
     comment = node.comment
     anchor = comment.anchor
@@ -60,8 +89,7 @@ def _comment(node, *, has_form: bool, months: dict[int, str], zone, post_author_
     name = escape(comment.author_name)
     url = comment.public_author_url
     author = f'<a href="{escape(url)}" rel="external nofollow ugc" class="url">{name}</a>' if url else name
-    avatar = comment.avatar_url
-    avatar = escape(str(avatar() if callable(avatar) else avatar))
+    avatar = avatars(comment)
     local = comment.created_at.astimezone(zone)  # as the template's date filter showed it
     when = (
         f"{months[local.month]} {local.day}, {local.year} at {local.hour % 12 or 12}:{local.minute:02d} "

@@ -1,10 +1,7 @@
-"""
-WSGI config for mssite project.
+"""The WSGI application gunicorn serves: Django, behind the store of cached public pages.
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
+`StoredPages` (posts/pagecache.py) answers a repeat anonymous request for a cached page before Django builds a
+request object or runs any middleware; everything else is Django as usual.
 """
 
 import os
@@ -13,4 +10,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mssite.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from posts.pagecache import StoredPages  # noqa: E402  (needs the settings configured above)
+
+application = StoredPages(django_application)

@@ -16,24 +16,32 @@ also expire at the next scheduled post's publish time, since going live fires no
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import re
+import secrets
+import struct
 import time
 import uuid
+import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import InvalidCacheBackendError, caches
 from django.db import transaction
 from django.db.models import signals
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 
+T = TypeVar("T")
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "generation"
 # The cookies a personal page depends on; a reader who has one is served uncached.
@@ -90,6 +98,21 @@ def invalidate(*, footer: bool = True) -> None:
     """
     _bump(footer=footer)
     transaction.on_commit(functools.partial(_bump, footer=footer))
+
+
+def for_this_generation(name: str, compute: Callable[[], T]) -> T:
+    """A value derived from what readers see (e.g. the discussion settings), computed once per process and generation.
+
+    Any change a reader could see starts a new generation, so the value is never older than the pages.
+    """
+    generation = current_generation()[0]
+    known = _per_generation.get(name)
+    if known is None or known[0] != generation:
+        known = _per_generation[name] = (generation, compute())
+    return known[1]
+
+
+_per_generation: dict[str, tuple[str, Any]] = {}
 
 
 # What invalidates --------------------------------------------------------------------------------
@@ -218,22 +241,24 @@ def _seconds_until_next_scheduled_post() -> int | None:
 
 # Stored pages --------------------------------------------------------------------------------------
 
-# A stored page: (expires at, status, headers, body, gzipped body or b""). Plain values, cheap to (un)pickle.
-Entry = tuple[float, int, list[tuple[str, str]], bytes, bytes]
+# A stored page: (expires at, status, headers, body, gzipped body or b"", its holes). Plain values, cheap to
+# (un)pickle. A hole is (name, data, start, end): a personal region of `body`, as `hole()` marked it.
+Hole = tuple[str, str, int, int]
+Entry = tuple[float, int, list[tuple[str, str]], bytes, bytes, tuple[Hole, ...]]
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
-def _entry(response, timeout: int) -> Entry:
+def _entry(response, timeout: int, holes: tuple[Hole, ...] = ()) -> Entry:
     headers = [(name, value) for name, value in response.items() if name.lower() != "x-page-cache"]
     body = response.content
     # Compressed once when stored, not per request (browsers all accept gzip). A cached page holds no secret,
     # so compression reveals nothing about a reader (BREACH needs a secret in the body).
     compressed = gzip.compress(body, compresslevel=6, mtime=0) if len(body) > 1024 else b""
-    return (time.time() + timeout, response.status_code, headers, body, compressed)
+    return (time.time() + timeout, response.status_code, headers, body, compressed, holes)
 
 
 def _response(entry: Entry, request) -> HttpResponse:
-    _expires, status, headers, body, compressed = entry
+    _expires, status, headers, body, compressed, _holes = entry
     gzipped = bool(compressed) and bool(_ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
     response = HttpResponse(compressed if gzipped else body, status=status)
     for name, value in headers:
@@ -248,48 +273,60 @@ def _response(entry: Entry, request) -> HttpResponse:
     return response
 
 
-class _LocalCopies:
-    """Each process keeps the pages it served last in memory, under the same generation-bearing keys.
+class KeptInMemory:
+    """What one process keeps of the pages it served: least recently used out first, bounded in bytes.
 
-    Only the small generation is read from the shared cache per request; a page body crosses the network
-    once per process and generation. Bounded in bytes, least recently used first out.
+    Without a lock: each step is one dict operation, atomic under the GIL, so the threads of `make run`'s
+    development server or of threaded gunicorn workers can at worst miss a copy or skew the byte count a
+    little, never fail a request.
     """
 
     def __init__(self, budget: int):
         self.budget = budget
-        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.entries: OrderedDict[object, tuple[float, int, Any]] = OrderedDict()  # key -> (expires, bytes, value)
         self.size = 0
 
-    def get(self, key: str) -> Entry | None:
-        entry = self.entries.get(key)
-        if entry is None:
+    def get(self, key):
+        kept = self.entries.get(key)
+        if kept is None:
             return None
-        if entry[0] <= time.time():
-            self._drop(key)
+        if kept[0] <= time.time():
+            self.drop(key)
             return None
-        self.entries.move_to_end(key)
-        return entry
+        with contextlib.suppress(KeyError):  # another thread dropped it meanwhile
+            self.entries.move_to_end(key)
+        return kept[2]
 
-    def put(self, key: str, entry: Entry) -> None:
-        if len(entry[3]) + len(entry[4]) > self.budget // 4:
+    def put(self, key, value, *, expires: float, size: int) -> None:
+        if size > self.budget // 4:
             return
-        if key in self.entries:
-            self._drop(key)
-        self.entries[key] = entry
-        self.size += len(entry[3]) + len(entry[4])
-        while self.size > self.budget:
-            self._drop(next(iter(self.entries)))
+        self.drop(key)
+        self.entries[key] = (expires, size, value)
+        self.size += size
+        while self.size > self.budget and self.entries:
+            try:
+                oldest = next(iter(self.entries))
+            except (RuntimeError, StopIteration):  # changed by another thread meanwhile
+                break
+            self.drop(oldest)
 
-    def _drop(self, key: str) -> None:
-        entry = self.entries.pop(key)
-        self.size -= len(entry[3]) + len(entry[4])
+    def drop(self, key) -> None:
+        kept = self.entries.pop(key, None)
+        if kept is not None:
+            self.size -= kept[1]
 
     def clear(self) -> None:
         self.entries.clear()
         self.size = 0
 
 
-local_copies = _LocalCopies(budget=int(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024)))
+def _local_budget() -> int:
+    return int(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 24 * 1024 * 1024))
+
+
+# The pages (as stored in the shared cache) each process served last: a body crosses the network once per
+# process and generation; only the small generation is read from the shared cache per request.
+local_copies = KeptInMemory(budget=_local_budget())
 
 
 def cached_entry(key: str) -> Entry | None:
@@ -297,7 +334,7 @@ def cached_entry(key: str) -> Entry | None:
     if entry is None:
         entry = page_cache().get(key)
         if entry is not None and entry[0] > time.time():
-            local_copies.put(key, entry)
+            local_copies.put(key, entry, expires=entry[0], size=len(entry[3]) + len(entry[4]))
         else:
             entry = None
     return entry
@@ -317,7 +354,8 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if response.status_code != 200 or response.streaming:
                 return response
-            set_response_etag(response)
+            if not response.has_header("ETag"):
+                set_response_etag(response)
             patch_cache_control(response, max_age=0)
             return get_conditional_response(request, etag=response.get("ETag"), response=response)
         request.page_cache_candidate = True  # the templates leave out the CSRF token
@@ -327,8 +365,10 @@ class PageCacheMiddleware:
         if entry is not None:
             response = _response(entry, request)
             response["X-Page-Cache"] = "hit"
+            response.page_cache_entry = (generation, entry[0])  # type: ignore[attr-defined]  # for StoredPages
         else:
             response = self.get_response(request)
+            holes = _cut_holes(response)
             if not _storable(response):
                 return response
             set_response_etag(response)
@@ -337,11 +377,268 @@ class PageCacheMiddleware:
             until_scheduled = _seconds_until_next_scheduled_post()
             if until_scheduled is not None:
                 timeout = min(timeout, until_scheduled)
-            entry = _entry(response, timeout)
+            entry = _entry(response, timeout, holes)
             page_cache().set(key, entry, timeout)
-            local_copies.put(key, entry)
+            local_copies.put(key, entry, expires=entry[0], size=len(entry[3]) + len(entry[4]))
             response = _response(entry, request)
             response["X-Page-Cache"] = "miss"
+            response.page_cache_entry = (generation, entry[0])  # type: ignore[attr-defined]  # for StoredPages
         # Browsers ask again each time (a 304 when nothing changed) instead of guessing a page is still fresh.
         patch_cache_control(response, max_age=0)
         return get_conditional_response(request, etag=response.get("ETag"), last_modified=int(since), response=response)
+
+
+# Personal regions ----------------------------------------------------------------------------------------
+
+# Markers no page content can forge: a comment body is sanitised, and an author cannot guess this process's nonce.
+_HOLE_NONCE = secrets.token_hex(8)
+_HOLE_START = f"<!--hole-{_HOLE_NONCE}:".encode()
+_HOLE = re.compile(
+    rb"<!--hole-" + _HOLE_NONCE.encode() + rb":(?P<name>[\w-]+):(?P<data>[\w.:-]*)-->(?P<content>.*?)"
+    rb"<!--/hole-" + _HOLE_NONCE.encode() + rb"-->",
+    re.S,
+)
+Filler = Callable[[HttpRequest, str], "str | None"]
+_fillers: dict[str, Filler] = {}
+
+
+def register_hole(name: str, filler: Filler) -> None:
+    """Let readers with a cookie get the cached page with region `name` filled in for them by `filler`.
+
+    `filler(request, data)` returns this reader's HTML for the region, or None when their page differs in
+    more than that region (it is then rendered in full). Apps register from their AppConfig.ready().
+    """
+    _fillers[name] = filler
+
+
+def hole(request, name: str, data: str = "") -> tuple[str, str]:
+    """The markers to put around a personal region of a public page, or ("", "") when it will not be cached.
+
+    `data` (letters, digits, dots, colons, dashes) is handed back to the filler: e.g. which post the region is for.
+    """
+    if not getattr(request, "page_cache_candidate", False):
+        return "", ""
+    return f"<!--hole-{_HOLE_NONCE}:{name}:{data}-->", f"<!--/hole-{_HOLE_NONCE}-->"
+
+
+def _cut_holes(response) -> tuple[Hole, ...]:
+    """Take the markers out of a rendered page, remembering where each personal region lies in the result."""
+    if response.streaming or _HOLE_START not in response.content:
+        return ()
+    body = response.content
+    parts, holes, position, length = [], [], 0, 0
+    for match in _HOLE.finditer(body):
+        parts.append(body[position : match.start()])
+        length += match.start() - position
+        content = match["content"]
+        parts.append(content)
+        holes.append((match["name"].decode(), match["data"].decode(), length, length + len(content)))
+        length += len(content)
+        position = match.end()
+    parts.append(body[position:])
+    response.content = b"".join(parts)
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    return tuple(holes)
+
+
+_PERSONAL_SKIPPED_HEADERS = {
+    "etag",
+    "last-modified",
+    "content-length",
+    "content-encoding",
+    "x-page-cache",
+    "vary",
+    "cache-control",
+}
+
+
+class PersonalPageMiddleware:
+    """For a reader with a cookie: the cached public page with its personal regions filled in for this reader.
+
+    Placed after the session, auth and messages middleware. A signed-in reader, or one whose name the site
+    remembers, sees the same page as everyone but for the comment form; the filler registered for each hole
+    renders that part for them (and declines when their page differs elsewhere, e.g. their own comment is
+    awaiting moderation). Without a cached page, or with a message to show, the page is rendered in full.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self._composed(request) if self._applies(request) else None
+        return response if response is not None else self.get_response(request)
+
+    @staticmethod
+    def _applies(request) -> bool:
+        return (
+            getattr(settings, "PAGE_CACHE_ENABLED", True)
+            and not request.META.get("QUERY_STRING")
+            and is_public_view(request)
+            and is_personal(request)
+            and not len(messages.get_messages(request))  # len() does not mark them shown
+        )
+
+    @staticmethod
+    def _composed(request) -> HttpResponse | None:
+        generation, _since = current_generation()
+        key = page_key(request, generation)
+        entry = cached_entry(key)
+        if entry is None or not entry[5]:
+            return None
+        fills = []
+        for name, data, _start, _end in entry[5]:
+            filler = _fillers.get(name)
+            filled = filler(request, data) if filler is not None else None
+            if filled is None:
+                return None
+            fills.append(filled.encode())
+        gzipped = bool(_ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
+        body = _gzip_composed(key, entry, fills) if gzipped else _composed_body(entry, fills)
+        response = HttpResponse(body, status=entry[1])
+        for name, value in entry[2]:
+            if name.lower() not in _PERSONAL_SKIPPED_HEADERS:
+                response[name] = value
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        # The page's own tag and this reader's parts: no hash of the whole page per request.
+        digest = hashlib.md5(dict(entry[2]).get("ETag", "").encode(), usedforsecurity=False)
+        for filled in fills:
+            digest.update(filled)
+        response["ETag"] = f'"{digest.hexdigest()}{"-gzip" if gzipped else ""}"'
+        response["X-Page-Cache"] = "personal"
+        return response
+
+
+def _segments(entry: Entry) -> list[bytes]:
+    """The page around its holes: the part before the first, between each two, and after the last."""
+    body, cuts, position = entry[3], [], 0
+    for _name, _data, start, end in entry[5]:
+        cuts.append(body[position:start])
+        position = end
+    cuts.append(body[position:])
+    return cuts
+
+
+def _composed_body(entry: Entry, fills: list[bytes]) -> bytes:
+    segments = _segments(entry)
+    pieces = [segments[0]]
+    for filled, segment in zip(fills, segments[1:], strict=True):
+        pieces += [filled, segment]
+    return b"".join(pieces)
+
+
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no time, unknown OS
+_deflated: OrderedDict[str, tuple[list[bytes], list[bytes], int]] = OrderedDict()
+
+
+def _deflate(data: bytes, *, last: bool) -> bytes:
+    """Raw deflate blocks from a fresh compressor, so they can follow any other blocks in one gzip stream."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+def _gzip_composed(key: str, entry: Entry, fills: list[bytes]) -> bytes:
+    """The personal page gzipped, compressing only this reader's parts: the rest was compressed once.
+
+    The page's segments are deflated once per process and generation, each by a fresh compressor, and the
+    reader's parts by fresh compressors of their own: a valid gzip stream, and no reader's part (with its CSRF
+    token) is ever compressed together with text someone else wrote, so compression reveals nothing (BREACH).
+    """
+    known = _deflated.get(key)
+    if known is None:
+        segments = _segments(entry)
+        deflated = [_deflate(segment, last=index == len(segments) - 1) for index, segment in enumerate(segments)]
+        known = (segments, deflated, zlib.crc32(segments[0]))
+        _deflated[key] = known
+        while len(_deflated) > 32:
+            with contextlib.suppress(KeyError):  # emptied by another thread meanwhile
+                _deflated.popitem(last=False)
+    segments, deflated, checksum = known
+    pieces, length = [_GZIP_HEADER, deflated[0]], len(segments[0])
+    for filled, segment, segment_deflated in zip(fills, segments[1:], deflated[1:], strict=True):
+        checksum = zlib.crc32(segment, zlib.crc32(filled, checksum))
+        length += len(filled) + len(segment)
+        pieces += [_deflate(filled, last=False), segment_deflated]
+    pieces.append(struct.pack("<II", checksum, length & 0xFFFFFFFF))
+    return b"".join(pieces)
+
+
+# Before Django ------------------------------------------------------------------------------------------
+
+
+class StoredPages:
+    """WSGI middleware in front of Django that answers repeat anonymous requests for cached pages itself.
+
+    Each process keeps the final bytes (status, every header the middleware added, body) of the pages it
+    served from the page cache, keyed by what in the request can change the answer: host, script name,
+    path, scheme, the forwarded protocol and whether gzip is accepted. A request without a query string,
+    personal cookie or conditional header whose key is known is answered after one read of the current
+    generation, so it sees an invalidation from any process; everything else goes through Django, whose
+    `PageCacheMiddleware` decides (and whose answers refill this store).
+    """
+
+    def __init__(self, application, budget: int | None = None):
+        self.application = application
+        self.store = KeptInMemory(budget or _local_budget())
+
+    def __call__(self, environ, start_response):
+        key = self._key(environ)
+        if key is None:
+            return self.application(environ, start_response)
+        reply = self.store.get(key)
+        if reply is not None:
+            generation, status, headers, body = reply
+            if generation == current_generation()[0]:
+                start_response(status, headers)
+                return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+            self.store.drop(key)
+        captured: list = []
+
+        def remember(status, headers, exc_info=None):
+            captured[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        response = self.application(environ, remember)
+        entry = getattr(response, "page_cache_entry", None)
+        if (
+            entry is not None
+            and environ["REQUEST_METHOD"] == "GET"
+            and captured
+            and captured[0].startswith("200")
+            and not response.cookies
+            and not response.streaming
+        ):
+            headers = [(name, "hit" if name == "X-Page-Cache" else value) for name, value in captured[1]]
+            reply = (entry[0], captured[0], headers, response.content)
+            self.store.put(key, reply, expires=entry[1], size=len(response.content))
+        return response
+
+    @staticmethod
+    def _key(environ) -> tuple | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+            return None
+        if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+            return None
+        if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+            return None  # Django answers conditional requests (a 304 needs the comparison)
+        cookies = environ.get("HTTP_COOKIE")
+        if cookies and _has_personal_cookie(cookies):
+            return None
+        return (
+            environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_X_FORWARDED_PROTO"),
+            bool(_ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", ""))),
+        )
+
+
+def _has_personal_cookie(header: str) -> bool:
+    from django.http import parse_cookie
+
+    names = parse_cookie(header)
+    personal = (settings.SESSION_COOKIE_NAME, getattr(settings, "MESSAGES_COOKIE_NAME", "messages"), *PERSONAL_COOKIES)
+    return any(name in names for name in personal)

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 
 from accounts.roles import ADMINISTRATOR
 
-from . import services
+from . import services, tasks
 from .models import ImportRun
 from .report import KINDS, OUTCOMES
 
@@ -165,7 +165,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
             if upload.size > services.ADMIN_UPLOAD_LIMIT:
-                run = services.queue_uploaded_file(upload=upload, started_by=request.user, dry_run=dry_run)
+                run = tasks.queue_uploaded_file(upload=upload, started_by=request.user, dry_run=dry_run)
                 messages.info(
                     request,
                     f"{run.file_name} is being imported in the background; this page shows how it goes.",
@@ -232,13 +232,11 @@ class ImportRunAdmin(admin.ModelAdmin):
 
 def progress_of(run: ImportRun) -> dict:
     """The run's status and, while it runs in the background, its task's (READY, RUNNING, …) from the Tasks API."""
-    from .tasks import import_stored_file
-
     state = {"status": run.status, "finished": run.status != ImportRun.Status.RUNNING, "task": None}
     task_id = (run.report or {}).get("task_id") if run.status == ImportRun.Status.RUNNING else None
-    if task_id and import_stored_file.get_backend().supports_get_result:
+    if task_id and tasks.import_stored_file.get_backend().supports_get_result:
         try:
-            state["task"] = str(import_stored_file.get_result(task_id).status)
+            state["task"] = str(tasks.import_stored_file.get_result(task_id).status)
         except Exception:  # noqa: BLE001 - a result the backend no longer keeps is simply unknown
             state["task"] = None
     return state

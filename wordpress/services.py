@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import IO, TYPE_CHECKING, TextIO
 
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ def parse_author_map(pairs: Iterable[str]) -> dict[str, str]:
 
 def import_wxr(
     *,
-    source: str | Path | BinaryIO,
+    source: str | Path | IO[bytes],
     uploads_dir: str | Path | None = None,
     dry_run: bool = False,
     author_map: dict[str, str] | None = None,
@@ -83,30 +83,6 @@ def import_uploaded_file(*, upload, started_by, dry_run: bool = False) -> Import
             run.status, run.report, run.items_total = ImportRun.Status.SUCCEEDED, report.to_dict(), report.items_total
     run.finished_at = timezone.now()
     run.save()
-    return run
-
-
-def queue_uploaded_file(*, upload, started_by, dry_run: bool = False) -> ImportRun:
-    """Keep a big upload in storage and queue its import on a worker; the run says how it goes."""
-    import uuid
-
-    from django.core.files.storage import default_storage
-    from django.db import transaction
-
-    from . import tasks
-
-    run = ImportRun.objects.create(
-        file_name=upload.name[:255], file_size=upload.size, dry_run=dry_run, started_by=started_by
-    )
-    upload.seek(0)
-    stored_name = default_storage.save(f"wordpress-imports/{uuid.uuid4().hex}.xml", upload)
-    run_id = run.pk
-
-    def enqueue():
-        result = tasks.import_stored_file.enqueue(run_id, stored_name)
-        ImportRun.objects.filter(pk=run_id).update(report={"task_id": str(result.id)})
-
-    transaction.on_commit(enqueue)
     return run
 
 

@@ -2,9 +2,12 @@
 
 The uploaded export is kept in the default storage (the bucket with MEDIA_STORAGE=s3), so the worker that
 picks the task up may run on another machine; it is deleted when the import ends, whatever the outcome.
+The import itself is ``services.import_wxr``: this module queues it (``queue_uploaded_file``, which the admin
+calls) and runs it, so the services know nothing of the queue.
 """
 
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -12,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from . import services
 from .models import ImportRun
 from .wxr import WxrError
 
@@ -21,8 +25,6 @@ logger = logging.getLogger(__name__)
 @task(queue_name=settings.TASKS_QUEUE)
 def import_stored_file(run_id: int, stored_name: str) -> str:
     """Import the export stored at ``stored_name`` for the queued ``ImportRun``; returns the run's status."""
-    from . import services
-
     run = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.RUNNING).first()
     if run is None:
         return "gone"
@@ -44,3 +46,20 @@ def import_stored_file(run_id: int, stored_name: str) -> str:
     run.finished_at = timezone.now()
     run.save()
     return run.status
+
+
+def queue_uploaded_file(*, upload, started_by, dry_run: bool = False) -> ImportRun:
+    """Keep a big upload in storage and queue its import on a worker; the run says how it goes."""
+    run = ImportRun.objects.create(
+        file_name=upload.name[:255], file_size=upload.size, dry_run=dry_run, started_by=started_by
+    )
+    upload.seek(0)
+    stored_name = default_storage.save(f"wordpress-imports/{uuid.uuid4().hex}.xml", upload)
+    run_id = run.pk
+
+    def enqueue():
+        result = import_stored_file.enqueue(run_id, stored_name)
+        ImportRun.objects.filter(pk=run_id).update(report={"task_id": str(result.id)})
+
+    transaction.on_commit(enqueue)
+    return run

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import BinaryIO
+from typing import IO
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
@@ -287,7 +287,7 @@ def _item(element: Element, *, with_comments: bool = True) -> Item:
 Record = Channel | Author | Term | Item
 
 
-def read(source: BinaryIO, *, with_comments: bool = True) -> Iterator[Record]:
+def read(source: IO[bytes], *, with_comments: bool = True) -> Iterator[Record]:
     """Yield the channel's authors, terms and items in file order, then the channel itself.
 
     ``with_comments=False`` leaves items' comment lists empty, for a quicker pass that needs no discussions.
@@ -367,7 +367,7 @@ def read(source: BinaryIO, *, with_comments: bool = True) -> Iterator[Record]:
     yield channel
 
 
-def count_items(source: BinaryIO) -> int:
+def count_items(source: IO[bytes]) -> int:
     """A quick estimate of the number of <item> elements, for the progress bar (no parsing)."""
     source.seek(0)
     total = 0

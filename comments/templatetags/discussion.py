@@ -2,24 +2,22 @@
 lists show counts with `{% comments_link post %}`."""
 
 from collections.abc import Iterable
-from urllib.parse import unquote
 
 from django import template
 from django.core.paginator import Page as ListPage
 from django.db.models import Count, QuerySet
 from django.utils.functional import LazyObject
 
+from posts import pagecache
 from posts.models import Page, Post
 
-from ..adapter import get_adapter
 from ..avatars import avatar_url
-from ..forms import CommentForm
 from ..links import comment_page_url as _comment_page_url
-from ..links import comment_url, posting_url
+from ..links import comment_url
 from ..models import Comment, DiscussionSettings
+from ..reply_form import REPLY_FORM_HOLE, kept_reply_form, reply_form_context, reply_form_hole_data
 from ..services import load_discussion
 from ..thread_html import render_nodes
-from ..views import COMMENTER_COOKIES
 
 register = template.Library()
 
@@ -28,19 +26,6 @@ def _comment_page(request) -> int | None:
     match = getattr(request, "resolver_match", None)
     page = match.kwargs.get("comment_page") if match else None
     return page if isinstance(page, int) else None
-
-
-def comment_form_for(target: Post | Page, request, *, reply_to: Comment | None = None) -> CommentForm:
-    """A fresh form for this reader: name, email and website from their cookies when they chose to be remembered."""
-    user = getattr(request, "user", None)
-    initial: dict[str, object] = {"parent": reply_to.public_number if reply_to else None}
-    cookies = getattr(request, "COOKIES", {})
-    for field, cookie in COMMENTER_COOKIES.items():
-        if cookies.get(cookie):
-            initial[field] = unquote(cookies[cookie])
-    if any(cookies.get(cookie) for cookie in COMMENTER_COOKIES.values()):
-        initial["save_details"] = True
-    return CommentForm(target=target, user=user, initial=initial)
 
 
 @register.inclusion_tag("comments/discussion.html", takes_context=True)
@@ -52,23 +37,19 @@ def discussion(context, target):
     request = context.get("request")
     reply_to_id = request.GET.get("replytocom") if request is not None else None
     thread = load_discussion(target=target, request=request, page=_comment_page(request), reply_to_id=reply_to_id)
-    user = getattr(request, "user", None)
-    signed_in = bool(user is not None and user.is_authenticated)
-    adapter = get_adapter()
+    data = reply_form_hole_data(target)
+    start, end = pagecache.hole(request, REPLY_FORM_HOLE, data)
+    # The usual form (not answering a comment) is rendered once per reader kind and generation, then reused.
+    reusable = request is not None and thread.is_open and thread.reply_to is None
     return {
-        # The templates call the discussion's subject "post"; a static page has the same title and URL.
-        "post": target,
+        "reply_form_html": kept_reply_form(request, data, target) if reusable else None,
+        **reply_form_context(target, request, reply_to=thread.reply_to, is_open=thread.is_open),
         "hidden": isinstance(target, Page) and not thread.is_open and not thread.nodes,
-        "request": request,
         "discussion": thread,
-        "form": comment_form_for(target, request, reply_to=thread.reply_to) if thread.is_open else None,
-        "form_action": posting_url(target),
-        "reply_to": thread.reply_to,
-        "identity": adapter.identity_for(user) if signed_in else None,
-        "signed_in_template": adapter.signed_in_template,
-        "login_template": adapter.login_template,
         "csrf_token": context.get("csrf_token"),
-        "post_url": target.get_absolute_url(),
+        # Around the form on a page that may be cached: readers with a cookie get it filled in for them.
+        "reply_form_start": start,
+        "reply_form_end": end,
     }
 
 
@@ -76,7 +57,13 @@ def discussion(context, target):
 def comment_thread(context, nodes):
     """`{% comment_thread discussion.nodes %}`: the whole nested thread in one pass (comments/thread_html.py)."""
     post = context.get("post")
-    return render_nodes(nodes, has_form=bool(context.get("form")), post_author_id=getattr(post, "author_id", None))
+    thread = context.get("discussion")
+    return render_nodes(
+        nodes,
+        has_form=bool(context.get("form")),
+        post_author_id=getattr(post, "author_id", None),
+        remote_avatars=thread.settings.remote_avatars if thread is not None else None,
+    )
 
 
 @register.simple_tag(name="comment_url")

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SocialLoginRateLimitMiddleware",
+    # Last, just before the view: a reader with a cookie gets the cached page with the comment form made theirs.
+    "posts.pagecache.PersonalPageMiddleware",
 ]
 
 ROOT_URLCONF = "mssite.urls"

@@ -11,6 +11,34 @@
     return input ? input.value : "";
   }
 
+  // A POST of `data` to one of the editor's views, with the CSRF token of the post's form.
+  function postTo(url, form, data) {
+    return fetch(url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(form), "X-Requested-With": "fetch" },
+    });
+  }
+
+  // The JSON of a successful answer; any other answer fails the promise (the caller keeps what it shows).
+  function jsonOf(response) {
+    if (!response.ok) throw new Error(response.status);
+    return response.json();
+  }
+
+  // Replace the items of a list (<ul>, <ol>) with one <li> per text.
+  function showItems(list, texts) {
+    list.replaceChildren.apply(
+      list,
+      (texts || []).map(function (text) {
+        var item = document.createElement("li");
+        item.textContent = text;
+        return item;
+      })
+    );
+  }
+
   function setupPreview(editor, textarea) {
     var url = editor.dataset.previewUrl;
     var panel = editor.querySelector(".markdown-preview");
@@ -27,25 +55,12 @@
       data.append("body", textarea.value);
       var format = form && form.querySelector("[name=body_format]");
       if (format) data.append("body_format", format.value);
-      fetch(url, {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken(form), "X-Requested-With": "fetch" },
-      })
-        .then(function (response) {
-          if (!response.ok) throw new Error(response.status);
-          return response.json();
-        })
+      postTo(url, form, data)
+        .then(jsonOf)
         .then(function (result) {
           if (request !== latest) return; // an older answer arriving late
           body.innerHTML = result.html;
-          warnings.replaceChildren();
-          result.warnings.forEach(function (text) {
-            var item = document.createElement("li");
-            item.textContent = text;
-            warnings.appendChild(item);
-          });
+          showItems(warnings, result.warnings);
           panel.hidden = false;
         })
         .catch(function () {
@@ -130,10 +145,7 @@
       var request = ++latest;
       var query = searchInput && searchInput.value.trim() ? "?q=" + encodeURIComponent(searchInput.value.trim()) : "";
       fetch(choicesUrl + query, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error(response.status);
-          return response.json();
-        })
+        .then(jsonOf)
         .then(function (result) {
           if (request === latest) show(result.images);
         })
@@ -193,22 +205,11 @@
     var caret = 0;
     if (help) help.hidden = false;
 
-    function errors(list, messages) {
-      list.replaceChildren.apply(
-        list,
-        (messages || []).map(function (text) {
-          var item = document.createElement("li");
-          item.textContent = text;
-          return item;
-        })
-      );
-    }
-
     function next() {
       current = queue.shift() || null;
       if (!current) return;
-      errors(altErrors, []);
-      errors(fileErrors, []);
+      showItems(altErrors, []);
+      showItems(fileErrors, []);
       altInput.value = "";
       captionInput.value = "";
       altInput.removeAttribute("aria-invalid");
@@ -251,7 +252,7 @@
     send.addEventListener("click", function () {
       var alt = altInput.value.trim();
       if (!alt) {
-        errors(altErrors, ["Describe the image for readers who cannot see it."]);
+        showItems(altErrors, ["Describe the image for readers who cannot see it."]);
         altInput.setAttribute("aria-invalid", "true");
         altInput.focus();
         return;
@@ -262,12 +263,7 @@
       data.append("caption", captionInput.value.trim());
       send.disabled = true;
       name.textContent = "Uploading\u2026";
-      fetch(url, {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken(form), "X-Requested-With": "fetch" },
-      })
+      postTo(url, form, data)
         .then(function (response) {
           return response.json().then(
             function (result) {
@@ -281,8 +277,8 @@
         .then(function (answer) {
           if (!answer.ok) {
             var problems = answer.result.errors || {};
-            errors(altErrors, problems.alt_text);
-            errors(fileErrors, problems.file || problems.__all__);
+            showItems(altErrors, problems.alt_text);
+            showItems(fileErrors, problems.file || problems.__all__);
             name.textContent = current.name || "";
             send.disabled = false;
             (problems.alt_text ? altInput : send).focus();
@@ -297,7 +293,7 @@
           close();
         })
         .catch(function () {
-          errors(fileErrors, ["The upload failed: check the connection and try again."]);
+          showItems(fileErrors, ["The upload failed: check the connection and try again."]);
           name.textContent = current ? current.name || "" : "";
           send.disabled = false;
         });

@@ -115,3 +115,21 @@ def test_a_signed_in_reader_sees_their_local_avatar_in_the_form(client):
     assert re.search(r'<img class="comment-signed-in-avatar" src="/avatars/GH/\d+\.svg"', html)
     for digest in email_hashes("grace@example.org"):
         assert digest not in html
+
+
+@pytest.mark.parametrize("remote", [False, True])
+def test_a_thread_works_out_every_picture_exactly_as_one_comment_does(remote):
+    from comments.avatars import avatar_addresses, avatar_url
+
+    address = avatar_addresses(remote=remote)
+    commenters = [
+        ("Ada Lovelace", EMAIL, ""),
+        ("élodie durand", "Elodie@Example.org ", ""),
+        ("李 小龙", "", ""),
+        ("", "", ""),
+        ("  O'Brien & Sons  ", "ob@example.org", "https://pics.example/ob.png"),
+        ("ß straße", "", "https://pics.example/s.png"),
+        ("Ⅻ 42", "x@example.org", ""),
+    ]
+    for name, email, picture in commenters:
+        assert address(name, email, picture) == avatar_url(name=name, email=email, picture=picture, remote=remote)

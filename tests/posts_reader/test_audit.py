@@ -234,7 +234,7 @@ def test_front_page_and_post_page_queries_do_not_grow_with_featured_images(clien
 
     with django_assert_num_queries(6):
         home = client.get("/")
-    with django_assert_num_queries(10):  # the query-count test's POST_QUERIES
+    with django_assert_num_queries(9):  # the query-count test's POST_QUERIES
         single = client.get(middle.get_absolute_url())
 
     assert home.status_code == single.status_code == 200

@@ -155,11 +155,13 @@ def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-# Known debt, merged at the deadline: a task module and the module it runs import each other (inside
-# functions). Listed here so that any other cycle fails; each entry goes once the pair is split.
+# Known debt: comments.tasks runs the entry points of comments.notifications (the tests patch
+# notifications.comment_posted and expect the queued comments.tasks.comment_posted to call it), and notifications
+# queues comments.tasks.send_email for each letter (queued rows and the tests name that task path). Splitting the
+# pair means notifications returns its letters and tasks sends them, which changes what those tests call.
+# Listed here so that any other cycle fails; the entry goes once the pair is split.
 KNOWN_CYCLES = {
     ("comments.notifications", "comments.tasks"),
-    ("wordpress.services", "wordpress.tasks"),
 }
 
 

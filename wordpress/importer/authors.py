@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 
 from accounts.roles import AUTHOR, assign_role
 
@@ -31,7 +32,7 @@ class AuthorsMixin(ImportState):
             if author.legacy_id:
                 self.user_by_legacy_id[author.legacy_id] = user
 
-    def _user_for(self, login: str, author: wxr.Author | None = None):
+    def _user_for(self, login: str, author: wxr.Author | None = None) -> AbstractBaseUser:
         """The local user for a WordPress login: mapped, existing, or created without a password."""
         # Usernames here allow letters, digits and @.+-_ only; real exports carry stray characters (">admin").
         login = USERNAME_JUNK.sub("", login or "") or "wordpress"

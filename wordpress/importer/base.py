@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.contrib.auth.base_user import AbstractBaseUser
+
 from posts.models import Category, Image, Tag
 from posts.wp_html import GalleryImage
 
@@ -32,8 +34,8 @@ class ImportState:
         self.author_map = author_map or {}
         self.progress = progress or (lambda phase, done, total: None)
         self.report = ImportReport(dry_run=dry_run, uploads_given=uploads_dir is not None)
-        self.users: dict[str, object] = {}
-        self.user_by_legacy_id: dict[int, object] = {}
+        self.users: dict[str, AbstractBaseUser] = {}  # WordPress login → the user here
+        self.user_by_legacy_id: dict[int, AbstractBaseUser] = {}
         self.categories: dict[str, Category] = {}
         self.tags: dict[str, Tag] = {}
         self.images: dict[int, Image] = {}  # attachment ID → image

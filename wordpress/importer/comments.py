@@ -20,6 +20,7 @@ from .values import (
     clean_ip,
     fingerprint_of,
     is_web_address,
+    model_field,
     parse_gmt,
     parse_local,
     plain_text,
@@ -50,7 +51,7 @@ def set_thread_positions(rows: list[tuple[int, int | None, str, int]]) -> None:
     quote = connection.ops.quote_name
     meta = Comment._meta
     table = quote(meta.db_table)
-    parent, path, depth = (quote(meta.get_field(name).column) for name in ("parent", "thread_path", "depth"))
+    parent, path, depth = (quote(model_field(Comment, name).column) for name in ("parent", "thread_path", "depth"))
     for start in range(0, len(rows), THREAD_UPDATE_BATCH):
         batch = rows[start : start + THREAD_UPDATE_BATCH]
         values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
@@ -149,7 +150,8 @@ class CommentsMixin(ImportState):
         )
 
         new: dict[int, Comment] = {}
-        changed: list[Comment] = []
+        changed: dict[int, Comment] = {}  # legacy id → a comment of an earlier import that the file changes
+        moved: set[int] = set()  # legacy ids of changed comments whose place in their thread is worked out again
         parent_of: dict[int, int | None] = {}
         for target, item, record in records:
             values = self._comment_values(record, target)
@@ -167,25 +169,26 @@ class CommentsMixin(ImportState):
                     )
                     parent_id = None
             parent_of[record.legacy_id] = parent_id
-            comment = existing.get(record.legacy_id)
+            stored = existing.get(record.legacy_id)
             fingerprint = fingerprint_of({**values, "parent": parent_id})
-            if self._unchanged_since_last_import(ImportedItem.Kind.COMMENT, record.legacy_id, fingerprint) and comment:
+            if self._unchanged_since_last_import(ImportedItem.Kind.COMMENT, record.legacy_id, fingerprint) and stored:
                 self.report.count("comments", "unchanged")
                 continue
-            if comment is None:
+            if stored is None:
                 new[record.legacy_id] = Comment(
                     **values, body_html=render_comment(record.content), legacy_id=record.legacy_id, thread_path="~"
                 )
                 continue
-            differences = [name for name, value in values.items() if getattr(comment, name) != value]
-            old_parent = comment.parent.legacy_id if comment.parent_id else None
+            differences = [name for name, value in values.items() if getattr(stored, name) != value]
+            old_parent = stored.parent.legacy_id if stored.parent is not None else None
             if differences or old_parent != parent_id:
                 for name in differences:
-                    setattr(comment, name, values[name])
+                    setattr(stored, name, values[name])
                 if "body" in differences:
-                    comment.body_html = render_comment(comment.body)
-                comment._reparent = old_parent != parent_id or "created_at" in differences
-                changed.append(comment)
+                    stored.body_html = render_comment(stored.body)
+                if old_parent != parent_id or "created_at" in differences:
+                    moved.add(record.legacy_id)
+                changed[record.legacy_id] = stored
                 self.report.count("comments", "updated")
             else:
                 self.report.count("comments", "unchanged")
@@ -194,18 +197,29 @@ class CommentsMixin(ImportState):
             Comment.objects.bulk_create(list(new.values()), batch_size=500)
             self.report.count("comments", "created", len(new))
         by_legacy = {**known_parents, **existing, **new}
-        self._thread(new, changed, parent_of, by_legacy)
+        self._thread(new, changed, moved, parent_of, by_legacy)
 
-    def _thread(self, new: dict[int, Comment], changed: list[Comment], parent_of: dict, by_legacy: dict) -> None:
-        """Link replies to parents and compute materialised paths, parents before children."""
+    def _thread(
+        self,
+        new: dict[int, Comment],
+        changed: dict[int, Comment],
+        moved: set[int],
+        parent_of: dict[int, int | None],
+        by_legacy: dict[int, Comment],
+    ) -> None:
+        """Link replies to parents and compute materialised paths, parents before children.
+
+        By legacy id: `new` comments and the `changed` ones of earlier imports (the `moved` among them change
+        place), `parent_of` each one's parent, and `by_legacy` every comment they may hang under.
+        """
         resolved: dict[int, tuple[int | None, str, int]] = {}  # legacy id → (parent pk, path, depth)
 
         def settled(legacy_id: int) -> tuple[str, int] | None:
             """(path, depth) of a comment whose place is already known, else None."""
             if legacy_id in resolved:
                 return resolved[legacy_id][1:]
-            comment = by_legacy[legacy_id]
-            if legacy_id not in new and not getattr(comment, "_reparent", False):
+            if legacy_id not in new and legacy_id not in moved:
+                comment = by_legacy[legacy_id]
                 return comment.thread_path, comment.depth
             return None
 
@@ -230,6 +244,7 @@ class CommentsMixin(ImportState):
                 if parent_legacy is None:
                     resolved[child] = (None, comment.compute_thread_path(""), 1)
                 else:
+                    assert above is not None  # the walk up stopped at a placed parent, or placed it just now
                     path, depth = above
                     # Stored paths have a length limit: deeper replies join their parent's level.
                     place = threads.place_under(
@@ -245,7 +260,7 @@ class CommentsMixin(ImportState):
                     resolved[child] = (place.parent_pk, comment.compute_thread_path(place.parent_path), place.depth)
                 above = resolved[child][1:]
 
-        for legacy_id in [*new, *(c.legacy_id for c in changed if getattr(c, "_reparent", False))]:
+        for legacy_id in [*new, *(legacy_id for legacy_id in changed if legacy_id in moved)]:
             resolve(legacy_id)
         rows = []
         for legacy_id, (parent_pk, path, depth) in resolved.items():
@@ -258,8 +273,8 @@ class CommentsMixin(ImportState):
                     Comment.objects, old_path=old_path, new_path=path, depth_change=depth - old_depth
                 )
         set_thread_positions(rows)
-        plain = [c for c in changed if not getattr(c, "_reparent", False)]
-        reparented = [c for c in changed if getattr(c, "_reparent", False)]
+        plain = [comment for legacy_id, comment in changed.items() if legacy_id not in moved]
+        reparented = [comment for legacy_id, comment in changed.items() if legacy_id in moved]
         fields = [
             "post",
             "page",

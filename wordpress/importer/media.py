@@ -13,7 +13,7 @@ from posts.models import Image
 from posts.services import add_image
 from posts.wp_html import GalleryImage
 
-from .base import ImportState
+from .authors import AuthorsMixin
 from .values import LARGEST_STORABLE_ID, shown_id
 
 UPLOAD_URL = re.compile(
@@ -51,7 +51,9 @@ def upload_path(url: str, attached_file: str = "") -> str:
     return ""
 
 
-class MediaMixin(ImportState):
+class MediaMixin(AuthorsMixin):
+    """Built on the authors: an image is credited to the user who uploaded it."""
+
     def _import_attachments(self, attachments: dict[int, Attachment]) -> None:
         for legacy_id in [legacy_id for legacy_id in attachments if abs(legacy_id) > LARGEST_STORABLE_ID]:
             attachment = attachments.pop(legacy_id)

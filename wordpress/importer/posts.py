@@ -22,7 +22,9 @@ from posts.wp_html import (
 
 from .. import wxr
 from ..models import ImportedItem
-from .base import ImportState
+from .comments import CommentsMixin
+from .media import MediaMixin
+from .terms import TermsMixin
 from .values import (
     PATH_LENGTH,
     SLUG_LENGTH,
@@ -51,7 +53,9 @@ POST_STATUSES = {
 _DATED_PERMALINK = re.compile(r"^/(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[^/]+)/?$")
 
 
-class PostsMixin(ImportState):
+class ItemsMixin(MediaMixin, CommentsMixin):
+    """What posts and pages (both WXR items) share: dates, titles, addresses, bodies with their media, comments."""
+
     def _post_date(self, item: wxr.Item) -> datetime:
         return (
             parse_gmt(item.post_date_gmt)
@@ -84,6 +88,32 @@ class PostsMixin(ImportState):
                 f"{len(remote)} file(s) from the old site ({listed}); they play while that site serves them."
             )
 
+    def _title(self, item: wxr.Item) -> str:
+        title = plain_text(item.title)
+        if "<" in item.title and title != html.unescape(item.title).strip():
+            self.report.note(
+                f"{item.post_type.title()} {item.post_id} ({title!r}): titles here are plain text; "
+                f"the markup of {item.title[:120]!r} was dropped."
+            )
+        if len(title) <= TITLE_LENGTH:
+            return title or "(no title)"
+        self.report.note(
+            f"{item.post_type.title()} {item.post_id}: its title is {len(title)} characters long; "
+            f"cut to the {TITLE_LENGTH} allowed here."
+        )
+        return title[: TITLE_LENGTH - 1].rstrip() + "…"
+
+    def _slug(self, item: wxr.Item, kind: str) -> str:
+        slug = item.post_name or slugify(item.title, allow_unicode=True) or f"{kind}-{item.post_id}"
+        if len(slug) > SLUG_LENGTH and item.post_name:
+            self.report.note(
+                f"{item.post_type.title()} {item.post_id} ({item.title[:80]!r}): its address {slug[:40]!r}… is "
+                f"{len(slug)} characters long; cut to the {SLUG_LENGTH} allowed here."
+            )
+        return slug[:SLUG_LENGTH]
+
+
+class PostsMixin(ItemsMixin, TermsMixin):
     def _flush_posts(self) -> None:
         items, self.pending_posts, self.pending_comment_count = self.pending_posts, [], 0
         if not items:
@@ -199,30 +229,6 @@ class PostsMixin(ImportState):
             )
         return post
 
-    def _title(self, item: wxr.Item) -> str:
-        title = plain_text(item.title)
-        if "<" in item.title and title != html.unescape(item.title).strip():
-            self.report.note(
-                f"{item.post_type.title()} {item.post_id} ({title!r}): titles here are plain text; "
-                f"the markup of {item.title[:120]!r} was dropped."
-            )
-        if len(title) <= TITLE_LENGTH:
-            return title or "(no title)"
-        self.report.note(
-            f"{item.post_type.title()} {item.post_id}: its title is {len(title)} characters long; "
-            f"cut to the {TITLE_LENGTH} allowed here."
-        )
-        return title[: TITLE_LENGTH - 1].rstrip() + "…"
-
-    def _slug(self, item: wxr.Item, kind: str) -> str:
-        slug = item.post_name or slugify(item.title, allow_unicode=True) or f"{kind}-{item.post_id}"
-        if len(slug) > SLUG_LENGTH and item.post_name:
-            self.report.note(
-                f"{item.post_type.title()} {item.post_id} ({item.title[:80]!r}): its address {slug[:40]!r}… is "
-                f"{len(slug)} characters long; cut to the {SLUG_LENGTH} allowed here."
-            )
-        return slug[:SLUG_LENGTH]
-
     def _unique_post_slug(self, slug: str, publish_date, *, exclude_pk: int | None) -> str:
         candidate, number = slug, 1
         while Post.objects.filter(publish_date=publish_date, slug=candidate).exclude(pk=exclude_pk).exists():
@@ -232,7 +238,7 @@ class PostsMixin(ImportState):
         return candidate
 
 
-class PagesMixin(ImportState):
+class PagesMixin(ItemsMixin):
     def _import_pages(self) -> None:
         items = {item.post_id: item for item in self.pages}
         existing = {page.legacy_id: page for page in Page.objects.filter(legacy_id__in=list(items))}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -14,11 +14,9 @@ from posts.models import Page, Post
 
 from .. import wxr
 from ..report import ImportReport
-from .authors import AuthorsMixin
-from .comments import CommentsMixin
-from .media import Attachment, MediaMixin, upload_path
+from .media import Attachment, upload_path
 from .posts import PagesMixin, PostsMixin
-from .terms import TermsMixin, declared_once
+from .terms import declared_once
 from .values import LARGEST_RESERVED_ID, LARGEST_STORABLE_ID, parse_rfc822, shown_id, unreserved_note
 
 POST_BATCH = 100
@@ -64,12 +62,16 @@ def reserve_ids_up_to(model, highest: int | None) -> None:
             )
 
 
-class WxrImporter(AuthorsMixin, TermsMixin, MediaMixin, PostsMixin, PagesMixin, CommentsMixin):
-    """One import run. Use ``import_wxr`` in ``wordpress.services`` rather than this class directly."""
+class WxrImporter(PostsMixin, PagesMixin):
+    """One import run. Use ``import_wxr`` in ``wordpress.services`` rather than this class directly.
+
+    Each kind's mixin builds on the kinds it uses (posts and pages on media, comments and terms; media on
+    authors), so these two bring them all.
+    """
 
     # The run
 
-    def run(self, source: BinaryIO) -> ImportReport:
+    def run(self, source: IO[bytes]) -> ImportReport:
         scan = self.scan(source)
         self.report.items_total = scan.items_total
         self._check_author_map()
@@ -103,7 +105,7 @@ class WxrImporter(AuthorsMixin, TermsMixin, MediaMixin, PostsMixin, PagesMixin, 
             reserve_ids_up_to(model, items)
         reserve_ids_up_to(Comment, highest(Comment))
 
-    def scan(self, source: BinaryIO) -> Scan:
+    def scan(self, source: IO[bytes]) -> Scan:
         """First pass: refuse a broken file before writing anything, and keep the small parts."""
         total = wxr.count_items(source)
         self.progress("checking", 0, total)
@@ -136,7 +138,7 @@ class WxrImporter(AuthorsMixin, TermsMixin, MediaMixin, PostsMixin, PagesMixin, 
         self.progress("checking", done, done)
         return Scan(channel=channel, authors=authors, terms=terms, attachments=attachments, items_total=done)
 
-    def _import(self, source: BinaryIO, scan: Scan) -> None:
+    def _import(self, source: IO[bytes], scan: Scan) -> None:
         self.fallback_date = parse_rfc822(scan.channel.pub_date) or self.fallback_date
         self._import_authors(scan.authors)
         terms = declared_once(scan.terms)

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from django.db import models
 from django.utils import timezone
 
 from comments.models import Comment
@@ -24,15 +25,33 @@ LARGEST_RESERVED_ID = 2**40
 MAX_UTC_OFFSET_MINUTES = 14 * 60  # UTC+14 (Kiribati) is the farthest any time zone is
 # Integer columns read from the file that are 32-bit here (Page.order).
 INT32_RANGE = (-(2**31), 2**31 - 1)
+
+
+def model_field(model: type[models.Model], name: str) -> models.Field:
+    """The model's field of that name, one with a column (not a reverse relation nor a generic key)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a field with a column.")
+    return field
+
+
+def column_length(model: type[models.Model], name: str) -> int:
+    """The max_length of one of the model's text columns."""
+    length = model_field(model, name).max_length
+    if length is None:
+        raise TypeError(f"{model.__name__}.{name} has no max_length.")
+    return length
+
+
 # Column sizes of what the file fills in: PostgreSQL refuses a longer value (SQLite would keep it).
-AUTHOR_NAME_LENGTH = Comment._meta.get_field("author_name").max_length
-EMAIL_LENGTH = Comment._meta.get_field("author_email").max_length
-URL_LENGTH = Comment._meta.get_field("author_url").max_length
+AUTHOR_NAME_LENGTH = column_length(Comment, "author_name")
+EMAIL_LENGTH = column_length(Comment, "author_email")
+URL_LENGTH = column_length(Comment, "author_url")
 USERNAME_LENGTH = 150  # django.contrib.auth's username
-TITLE_LENGTH = Post._meta.get_field("title").max_length
-SLUG_LENGTH = Post._meta.get_field("slug").max_length
-PATH_LENGTH = min(Page._meta.get_field("path").max_length, Category._meta.get_field("path").max_length)
-TERM_NAME_LENGTH = Category._meta.get_field("name").max_length
+TITLE_LENGTH = column_length(Post, "title")
+SLUG_LENGTH = column_length(Post, "slug")
+PATH_LENGTH = min(column_length(Page, "path"), column_length(Category, "path"))
+TERM_NAME_LENGTH = column_length(Category, "name")
 
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)[^>]*?>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
