@@ -8,6 +8,7 @@ seeded bench site (bench/seed.py) in DATABASE_URL, the environment bench/run.py 
 """
 
 import re
+import secrets
 import sys
 from pathlib import Path
 from urllib.parse import urlencode
@@ -33,6 +34,7 @@ form = {
     "timestamp": re.search(r'name="timestamp" value="([^"]+)"', page)[1],
 }
 posting_url = f"/comments/post/{post_id}/"
+run = secrets.token_hex(3)  # texts of their own on every run: the same text twice is refused as a duplicate
 serial = 0
 
 
@@ -41,7 +43,7 @@ def post() -> None:
     serial += 1
     # A new reader each time (no cookies kept), as wrk sends it: no session, no messages cookie.
     client.cookies.clear()
-    body = urlencode({**form, "comment": f"Comment number {serial} from the profile, about fatigue."})
+    body = urlencode({**form, "comment": f"Comment number {serial} from profile {run}, about fatigue."})
     response = client.post(
         posting_url, body, content_type="application/x-www-form-urlencoded", headers={"origin": "http://testserver"}
     )
