@@ -1,9 +1,10 @@
 """The way out for every email the site sends: queued after commit, sent by a worker, never lost.
 
-Every message leaves as a ``send_email`` task of its own (Django Tasks API), enqueued only after the
-transaction that caused it commits (``enqueue_on_commit``): a rolled-back comment sends nothing, and a
-committed one is in the queue (the database or Redis) before the reader sees the answer, so a restarted app
-server or worker loses none. A failing address or mail server is retried with backoff on its own; after the
+Every message leaves as a ``send_email`` task of its own (Django Tasks API), queued with the transaction that
+caused it (``enqueue_on_commit``): a rolled-back comment sends nothing, and a committed one is in the queue
+before the reader sees the answer, so a restarted app server or worker loses none. The database queue is
+written inside that transaction (the comment and its task are committed together); Redis, which cannot take
+part in it, right after the commit. A failing address or mail server is retried with backoff on its own; after the
 last attempt the message is kept as an ``UndeliveredEmail`` for administrators and logged as an error.
 
 Who hears of what is comments/notifications.py's; the tasks that work it out from an id are comments/tasks.py's.
@@ -14,7 +15,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
@@ -34,7 +35,8 @@ QUEUE = settings.TASKS_QUEUE
 
 
 def enqueue_on_commit(chore: Task, *args, run_after: datetime.datetime | None = None, **kwargs) -> None:
-    """Queue ``chore`` once the current transaction commits (at once outside one)."""
+    """Queue ``chore`` with the current transaction: its row in the database queue is part of it; any other
+    queue is written once it commits (at once outside one)."""
 
     def enqueue():
         if run_after is not None and chore.get_backend().supports_defer:
@@ -42,8 +44,21 @@ def enqueue_on_commit(chore: Task, *args, run_after: datetime.datetime | None = 
         else:
             chore.enqueue(*args, **kwargs)
 
+    if queues_in_the_database(chore):
+        # Committed with what caused it or not at all, so no crash between the two can lose it; and a request
+        # pays one commit, not a second one for the task (on PostgreSQL, a second flush of the log to disk).
+        enqueue()
+        return
     # robust: a queue that cannot be reached is logged; the request that committed the comment still answers.
     transaction.on_commit(enqueue, robust=True)
+
+
+def queues_in_the_database(chore: Task) -> bool:
+    """Whether ``chore``'s queue is a table of the database whose transactions ``enqueue_on_commit`` follows."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    return isinstance(chore.get_backend(), DatabaseBackend) and router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
 
 
 def payloads(message: EmailMessage) -> list[dict]:

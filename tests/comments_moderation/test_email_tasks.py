@@ -14,6 +14,7 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -74,6 +75,31 @@ def test_a_held_comment_waits_in_the_queue_until_a_worker_sends_its_email_exactl
     run_worker()
     assert len(mailoutbox) == 1
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_the_queued_email_is_committed_with_the_comment_or_not_at_all(
+    client, post, editor, database_queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        response = post_comment(client, post, comment="Does fatigue count as a relapse?")
+
+    assert response.status_code == 302
+    # Written in the comment's own transaction: nothing is left to do after the commit, so a crash right after
+    # it cannot lose the email.
+    assert [task.args_kwargs["args"] for task in DBTaskResult.objects.all()] == [[Comment.objects.get().pk]]
+    for callback in after_commit:
+        callback()
+    assert DBTaskResult.objects.count() == 1
+
+    def queue_then_fail():
+        with transaction.atomic():
+            outbox.enqueue_on_commit(tasks.comment_posted, Comment.objects.get().pk)
+            raise RuntimeError("the comment's transaction failed")
+
+    with pytest.raises(RuntimeError):
+        queue_then_fail()
+
+    assert DBTaskResult.objects.count() == 1  # the rolled-back one queued nothing
 
 
 def test_a_message_the_mail_server_refuses_is_retried_later_with_backoff(
