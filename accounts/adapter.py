@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from accounts import simulation
 from accounts.identity import commenter_identity
 from comments import adapter as comments_adapter
-from comments import tasks as comment_tasks
+from comments import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +89,8 @@ class AccountAdapter(DefaultAccountAdapter):
         request = allauth_context.request
         context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         message = self.render_mail(template_prefix, email, context)
-        for payload in comment_tasks.payloads(message):
-            comment_tasks.enqueue_on_commit(comment_tasks.send_email, payload)
+        for payload in outbox.payloads(message):
+            outbox.enqueue_on_commit(outbox.send_email, payload)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

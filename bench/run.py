@@ -3,6 +3,7 @@
     make bench                                   # PostgreSQL database mssite_bench (dropped and re-created)
     DATABASE_URL=postgres://postgres@host:5432/mssite_bench2 REDIS_URL=redis://127.0.0.1:6379/3 make bench
     BENCH_DURATION=5 .venv/bin/python -m bench.run --no-profile
+    .venv/bin/python -m bench.run --only posting     # just comment posting (and the ceiling); prints, keeps the table
 
 What it does: re-creates the database (its name must contain "bench"), migrates, collects static files and
 seeds (bench/seed.py: the demo, posts with 0, 200 and 1,000 threaded comments, a signed-in reader) a
@@ -43,6 +44,8 @@ WARMUP_SECONDS = 3
 COMMENT_MARK = re.compile(r'<li id="comment-\d+" class="comment depth-')
 SIGNED_IN_MARK = re.compile(r"Logged in as|You are commenting (as|using)")
 REMEMBERED = "comment_author=Jamie%20Rivers; comment_author_email=jamie.rivers%40example.com"
+# `--only NAME`: the rows measured (the ceiling always, for context), to compare before and after a change quickly.
+ONLY = {"posting": {"ceiling", "posting", "rss"}}
 
 
 @dataclass
@@ -240,7 +243,10 @@ def _met(row: Row) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-profile", action="store_true", help="skip the pyinstrument profile")
-    parser.add_argument("--output", default=str(RESULTS), help="where latest.md and latest.json go")
+    parser.add_argument("--output", help=f"where latest.md and latest.json go ({RESULTS.relative_to(ROOT)}/)")
+    parser.add_argument(
+        "--only", choices=sorted(ONLY), help="measure just this and the ceiling; prints, writes only with --output"
+    )
     args = parser.parse_args()
     duration = int(os.environ.get("BENCH_DURATION", "10"))
     wrk_bin = ensure_wrk()
@@ -248,7 +254,7 @@ def main() -> None:
     redis_url = os.environ.get("REDIS_URL", "")
     prefix = f"mssite-bench-{os.getpid()}-{secrets.token_hex(3)}"
     work = Path(tempfile.mkdtemp(prefix="mssite-bench-"))
-    output = Path(args.output)
+    output = Path(args.output or RESULTS)
     output.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -285,7 +291,7 @@ def main() -> None:
         site_data = json.loads(seeded.stdout.strip().splitlines()[-1])
         posts = {int(size): data for size, data in site_data["posts"].items()}
 
-        if not args.no_profile:
+        if not (args.no_profile or args.only):
             print("Profiling the 200-comment post page (pyinstrument)…", flush=True)
             subprocess.run(
                 [PYTHON, "-m", "bench.profile_page", posts[200]["url"], str(output / "profile-post-200.txt")],
@@ -344,6 +350,8 @@ def main() -> None:
         rows: list[Row] = []
 
         def measure(key, label, path, *, cookie="", script=None, target=None, p99=None, base=site_url, header=""):
+            if args.only and key not in ONLY[args.only]:
+                return None
             print(f"  {label}…", flush=True)
             result = wrk(wrk_bin, base + path, duration=duration, cookie=cookie, script=script, header=header)
             row = Row(key, label, result["rps"], result["p50"], result["p99"], result["errors"], 0.0, target, p99)
@@ -443,6 +451,8 @@ def main() -> None:
         # RSS is not a ratio: its "met" is "at most".
         print()
         print(table)
+        if args.only and not args.output:
+            return  # a partial run never replaces the committed table
         (output / "latest.md").write_text(table)
         payload = {"meta": meta, "rows": [{**asdict(row), "met": row.met} for row in rows]}
         (output / "latest.json").write_text(json.dumps(payload, indent=2) + "\n")

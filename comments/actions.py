@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from . import links, tasks, threads
+from . import links, outbox, tasks, threads
 from .models import Action, Comment, DiscussionSettings
 
 # Action -> the Comment method that performs it (each returns whether the status changed).
@@ -55,7 +55,7 @@ def apply_action(*, comments: Iterable[Comment], action: str) -> list[Comment]:
         changed = [comment for comment in comments if perform(comment)]
         approved_ids = [comment.pk for comment in changed if comment.status == Comment.Status.APPROVED]
         if approved_ids:
-            tasks.enqueue_on_commit(tasks.comments_approved, approved_ids)
+            outbox.enqueue_on_commit(tasks.comments_approved, approved_ids)
     return changed
 
 
@@ -143,5 +143,5 @@ def reply_as_moderator(*, parent: Comment, user: Any, body: str) -> Comment:
             created_at=timezone.now(),
         )
         reply.save()
-        tasks.enqueue_on_commit(tasks.comment_posted, reply.pk)
+        outbox.enqueue_on_commit(tasks.comment_posted, reply.pk)
     return reply

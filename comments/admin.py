@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import actions, links, tasks
+from . import actions, links, outbox, tasks
 from .forms import CommentAdminForm, DiscussionSettingsForm
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, UndeliveredEmail
 
@@ -366,7 +366,7 @@ class CommentAdmin(admin.ModelAdmin):
         was_approved = change and Comment.objects.filter(pk=obj.pk, status=Comment.Status.APPROVED).exists()
         super().save_model(request, obj, form, change)
         if obj.status == Comment.Status.APPROVED and not was_approved:
-            tasks.enqueue_on_commit(tasks.comments_approved, [obj.pk])
+            outbox.enqueue_on_commit(tasks.comments_approved, [obj.pk])
 
     def get_urls(self):
         reply = self.admin_site.admin_view(self.reply_view)
@@ -552,7 +552,7 @@ class UndeliveredEmailAdmin(admin.ModelAdmin):
         emails = list(queryset)
         for email in emails:
             message = {"to": email.to, "subject": email.subject, "body": email.body, "html": email.html}
-            tasks.enqueue_on_commit(tasks.send_email, {**message, "headers": email.headers})
+            outbox.enqueue_on_commit(outbox.send_email, {**message, "headers": email.headers})
         queryset.delete()
         self.message_user(request, f"{len(emails)} email{'s' if len(emails) != 1 else ''} queued again.")
 

@@ -8,8 +8,9 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from posts import pagecache
 
-        # Comments and discussion settings show on public pages; subscriptions and announcement records do not.
-        pagecache.watch_app(self.label, ignore={"Subscription", "PostAnnouncement"})
+        # Comments and discussion settings show on public pages (not in the footer's lists); subscriptions and
+        # announcement records do not show at all.
+        pagecache.watch_app(self.label, ignore={"Subscription", "PostAnnouncement"}, in_footer=False)
         from .reply_form import REPLY_FORM_HOLE, reply_form_for_reader
 
         # Readers with a cookie get the cached page with the reply form made theirs.
@@ -32,7 +33,7 @@ class CommentsConfig(AppConfig):
 
         from posts.models import Post
 
-        from .notifications import post_saved
+        from .tasks import post_saved
 
         # A post saved as public now is emailed to new-post subscribers once, after commit.
-        post_save.connect(post_saved, sender=Post, dispatch_uid="comments.notifications.post_saved")
+        post_save.connect(post_saved, sender=Post, dispatch_uid="comments.tasks.post_saved")

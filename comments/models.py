@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, router, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Left, Upper
 from django.utils import timezone
 
 from posts.models import Page, Post
@@ -38,6 +39,8 @@ class Action(models.TextChoices):
 
 # The name a comment keeps when its author is gone (an emptied comment, a deleted account's kept comments).
 ANONYMOUS_NAME = "Anonymous"
+# How much of a comment's text the duplicate check looks up by index (Comment.Meta.indexes, body_start).
+BODY_START_LENGTH = 64
 
 
 class CommentQuerySet(models.QuerySet):
@@ -131,6 +134,10 @@ class Comment(models.Model):
             models.Index(fields=["post", "status", "thread_path"], name="comment_thread_idx"),
             models.Index(fields=["page", "status", "thread_path"], name="comment_page_thread_idx"),
             models.Index(fields=["status", "created_at"], name="comment_status_created_idx"),
+            # Posting a comment asks whether its author has an approved one (by email, any case) and whether
+            # the same text is already there: both looked up by index, however many comments the site has.
+            models.Index(Upper("author_email"), F("status"), name="comment_author_email_idx"),
+            models.Index(Left("body", BODY_START_LENGTH), name="comment_body_start_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -159,14 +166,17 @@ class Comment(models.Model):
         place = threads.place_reply(self.parent if self.parent_id else None)
         if place.parent_pk != self.parent_id:
             self.parent_id = place.parent_pk
+        self.depth = place.depth
         # Two writes (the row, then its thread path, which needs the primary key) in one transaction: a
-        # process killed between them leaves no comment at all rather than one with a placeholder path.
-        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Comment, instance=self)):
+        # process killed between them leaves no comment at all rather than one with a placeholder path. Inside
+        # the caller's transaction (posting a comment) they simply join it: no savepoint, whose only use would
+        # be to keep that transaction going after a failed save, which nobody does.
+        using = kwargs.get("using") or router.db_for_write(Comment, instance=self)
+        with transaction.atomic(using=using, savepoint=False):
             self.thread_path = "~"  # placeholder until the primary key exists
             super().save(*args, **kwargs)
             self.thread_path = self.compute_thread_path()  # under place.parent_pk, set above
-            self.depth = place.depth
-            Comment.objects.filter(pk=self.pk).update(thread_path=self.thread_path, depth=self.depth)
+            Comment.objects.using(using).filter(pk=self.pk).update(thread_path=self.thread_path)
 
     def get_absolute_url(self):
         return f"{self.target.get_absolute_url()}#{self.anchor}"

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import links, subscriptions, tasks
+from . import links, outbox, subscriptions
 from .links import absolute_url
 from .models import Comment, DiscussionSettings, PostAnnouncement, Subscription, discussion_kind, target_lookup
 
@@ -93,7 +93,7 @@ def send_letters(letters: list[Letter]) -> int:
         except Exception:
             logger.exception("Could not write the email to %s (%s)", letter.to, letter.subject)
             continue
-        tasks.send_email.enqueue(payload)
+        outbox.send_email.enqueue(payload)
         queued += 1
     return queued
 
@@ -176,20 +176,6 @@ def announceable_posts():
 def is_announceable(post: Post) -> bool:
     """`announceable_posts()` for one post in hand."""
     return post.is_public and announceable_posts().filter(pk=post.pk).exists()
-
-
-def post_saved(sender, instance: Post, created: bool = False, raw: bool = False, **kwargs) -> None:
-    """post_save receiver: announce a post once it is public, after the transaction commits.
-
-    A post public now is announced at once; a scheduled one by a task queued to run at its publication time
-    (no cron). Rescheduling queues another; whichever runs while the post is public announces it, once.
-    """
-    if raw or instance.legacy_id is not None or instance.status != Post.Status.PUBLISHED:
-        return
-    if is_announceable(instance):
-        tasks.enqueue_on_commit(tasks.announce_post, instance.pk)
-    elif instance.published_at > timezone.now():
-        tasks.enqueue_on_commit(tasks.announce_post, instance.pk, run_after=instance.published_at)
 
 
 def announce_post_by_id(post_id: int) -> int:

@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from posts.models import Page, Post
 
-from . import app_settings, tasks, threads
+from . import app_settings, outbox, tasks, threads
 from .forms import parse_comment_id
-from .models import Comment, DiscussionSettings, target_lookup
+from .models import BODY_START_LENGTH, Comment, DiscussionSettings, target_lookup
 from .moderation import decide_status
 
 SESSION_KEY = "comments_posted"
@@ -244,9 +245,13 @@ def check_duplicate(*, target: Post | Page, body: str, author_name: str, author_
         same_author |= Q(author_email__iexact=author_email)
     if user is not None and user.is_authenticated:
         same_author |= Q(user=user)
+    body = body.strip()
     duplicate = (
         Comment.objects.on(target)
-        .filter(body=body.strip())
+        # The start of the text is indexed (comment_body_start_idx): the same text is found without reading the
+        # whole discussion, however long.
+        .alias(body_start=Left("body", BODY_START_LENGTH))
+        .filter(body_start=body[:BODY_START_LENGTH], body=body)
         .filter(same_author)
         .exclude(status=Comment.Status.TRASH)
         .exists()
@@ -292,12 +297,14 @@ def post_comment(
     request=None,
     notify_comments: bool = False,
     notify_posts: bool = False,
+    discussion: DiscussionSettings | None = None,
 ) -> Comment:
     """Check, moderate and save a reader's comment on a post or page, then tell people once it is committed.
 
+    `discussion` is the site's discussion settings when the caller has read them already (the view has).
     Raises CommentsClosed (403), PostingTooQuickly (429), DuplicateComment (409) or CommentRefused (400).
     """
-    discussion = DiscussionSettings.load()
+    discussion = discussion or DiscussionSettings.load()
     if not discussion.comments_open_for(target):
         raise CommentsClosed()
     if parent is not None and not parent.same_discussion(target):
@@ -330,7 +337,7 @@ def post_comment(
             check_duplicate(target=target, body=body, author_name=author_name, author_email=author_email, user=user)
             claimed = claim_posting_slot(user=user, ip_address=ip_address)
             comment.save()
-            tasks.enqueue_on_commit(
+            outbox.enqueue_on_commit(
                 tasks.comment_posted, comment.pk, notify_comments=notify_comments, notify_posts=notify_posts
             )
     except BaseException:
@@ -357,7 +364,7 @@ def edit_comment(*, comment: Comment, body: str, request=None) -> Comment:
         comment.save(update_fields=["body", "status", "edited_at"])
         if not (was_approved and comment.status == Comment.Status.APPROVED):
             # Newly held (or newly visible): moderators and subscribers may need to know.
-            tasks.enqueue_on_commit(tasks.comment_posted, comment.pk)
+            outbox.enqueue_on_commit(tasks.comment_posted, comment.pk)
     return comment
 
 

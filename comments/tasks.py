@@ -1,75 +1,19 @@
-"""The comments app's background work (Django Tasks API): every email leaves the request thread here.
+"""The comments app's background work (Django Tasks API): what happened, by id, worked out on a worker.
 
-Tasks take ids, never model instances, so any worker on any machine can run them, and they are enqueued
-only after the transaction that caused them commits (``enqueue_on_commit``): a rolled-back comment sends
-nothing, and a committed one is in the queue (the database or Redis) before the reader sees the answer,
-so a restarted app server or worker loses none of them.
-
-One task per message (``send_email``) means a failing address or mail server is retried with backoff on
-its own; after the last attempt the message is kept as an ``UndeliveredEmail`` for administrators and
-logged as an error. The comment it is about was committed long before and is never touched.
+Tasks take ids, never model instances, so any worker on any machine can run them. Each asks
+comments/notifications.py who hears of it; every message then leaves through comments/outbox.py (one
+``send_email`` task each, retried with backoff). ``post_saved`` queues a post's announcement for the moment it
+goes public, so scheduled posts need no cron.
 """
 
-import datetime
-import logging
-
-from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
-from django_tasks.base import Task
 
-logger = logging.getLogger(__name__)
+from posts.models import Post
 
-# Waits before the 2nd, 3rd, 4th and 5th attempt to hand a message to the mail server.
-MAIL_RETRY_DELAYS = (
-    datetime.timedelta(minutes=1),
-    datetime.timedelta(minutes=5),
-    datetime.timedelta(minutes=30),
-    datetime.timedelta(hours=2),
-)
-MAIL_ATTEMPTS = len(MAIL_RETRY_DELAYS) + 1
-# The queue every worker of this site listens on (TASKS_QUEUE; several sites may share one Redis).
-QUEUE = settings.TASKS_QUEUE
-
-
-def enqueue_on_commit(chore: Task, *args, run_after: datetime.datetime | None = None, **kwargs) -> None:
-    """Queue ``chore`` once the current transaction commits (at once outside one)."""
-
-    def enqueue():
-        if run_after is not None and chore.get_backend().supports_defer:
-            chore.using(run_after=run_after).enqueue(*args, **kwargs)
-        else:
-            chore.enqueue(*args, **kwargs)
-
-    # robust: a queue that cannot be reached is logged; the request that committed the comment still answers.
-    transaction.on_commit(enqueue, robust=True)
-
-
-def payloads(message: EmailMessage) -> list[dict]:
-    """A message rendered elsewhere (allauth's, Django's error reports) as ``send_email`` payloads, one per recipient."""
-    alternatives = getattr(message, "alternatives", None) or []
-    html = next((content for content, mimetype in alternatives if mimetype == "text/html"), "")
-    return [
-        {
-            "to": address,
-            "from": message.from_email,
-            "subject": message.subject,
-            "body": message.body,
-            "html": html,
-            "headers": dict(message.extra_headers),
-        }
-        for address in [*message.to, *message.cc, *message.bcc]
-    ]
-
-
-def later(chore: Task, delay: datetime.timedelta) -> Task:
-    """``chore`` to run after ``delay`` where the backend can wait (the immediate one of the tests cannot)."""
-    if chore.get_backend().supports_defer:
-        return chore.using(run_after=timezone.now() + delay)
-    return chore
-
+from . import notifications
+from .outbox import QUEUE, enqueue_on_commit
+from .outbox import send_email as send_email  # rows queued before it moved name comments.tasks.send_email
 
 # Entry points: what happened, by id. Each works out who hears of it, then queues one send_email each.
 
@@ -77,81 +21,36 @@ def later(chore: Task, delay: datetime.timedelta) -> Task:
 @task(queue_name=QUEUE)
 def comment_posted(comment_id: int, notify_comments: bool = False, notify_posts: bool = False) -> int:
     """A reader posted (or edited) a comment: moderators, the post's author and subscribers, as the case may be."""
-    from . import notifications
-
     return notifications.comment_posted(comment_id, notify_comments=notify_comments, notify_posts=notify_posts)
 
 
 @task(queue_name=QUEUE)
 def comments_approved(comment_ids: list[int]) -> int:
     """Moderators approved held comments: the post's author and the thread's subscribers hear now."""
-    from . import notifications
-
     return notifications.comments_approved(comment_ids)
 
 
 @task(queue_name=QUEUE)
 def announce_post(post_id: int) -> int:
     """A post went public (enqueued to run at its publication time: scheduled posts need no cron)."""
-    from . import notifications
-
     return notifications.announce_post_by_id(post_id)
 
 
 @task(queue_name=QUEUE)
 def send_confirmation(subscription_id: int) -> int:
     """Double opt-in: ask an address to confirm its subscription."""
-    from . import notifications
-
     return notifications.send_confirmation_by_id(subscription_id)
 
 
-@task(queue_name=QUEUE)
-def send_email(message: dict, attempt: int = 1) -> bool:
-    """Hand one rendered message to the mail server; retry with backoff, then keep it for administrators."""
-    email = EmailMultiAlternatives(
-        subject=message["subject"],
-        body=message["body"],
-        from_email=message.get("from") or None,
-        to=[message["to"]],
-        headers=message.get("headers") or {},
-    )
-    if message.get("html"):
-        email.attach_alternative(message["html"], "text/html")
-    try:
-        with get_connection() as connection:
-            connection.send_messages([email])
-    except Exception as error:  # noqa: BLE001 - whatever the mail server says, the message must not be lost
-        if attempt < MAIL_ATTEMPTS:
-            delay = MAIL_RETRY_DELAYS[attempt - 1]
-            logger.warning(
-                "Could not email %s (%s), attempt %d of %d; trying again in %s: %s",
-                message["to"],
-                message["subject"],
-                attempt,
-                MAIL_ATTEMPTS,
-                delay,
-                error,
-            )
-            later(send_email, delay).enqueue(message, attempt + 1)
-            return False
-        from .models import UndeliveredEmail
+def post_saved(sender, instance: Post, created: bool = False, raw: bool = False, **kwargs) -> None:
+    """post_save receiver: announce a post once it is public, after the transaction commits.
 
-        UndeliveredEmail.objects.create(
-            to=message["to"],
-            subject=message["subject"][:998],
-            body=message["body"],
-            html=message.get("html") or "",
-            headers=message.get("headers") or {},
-            attempts=attempt,
-            error=f"{type(error).__name__}: {error}",
-        )
-        logger.error(
-            "Gave up emailing %s (%s) after %d attempts; kept under Undelivered emails in the admin: %s",
-            message["to"],
-            message["subject"],
-            attempt,
-            error,
-        )
-        return False
-    return True
+    A post public now is announced at once; a scheduled one by a task queued to run at its publication time
+    (no cron). Rescheduling queues another; whichever runs while the post is public announces it, once.
+    """
+    if raw or instance.legacy_id is not None or instance.status != Post.Status.PUBLISHED:
+        return
+    if notifications.is_announceable(instance):
+        enqueue_on_commit(announce_post, instance.pk)
+    elif instance.published_at > timezone.now():
+        enqueue_on_commit(announce_post, instance.pk, run_after=instance.published_at)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from posts.models import Page, Post
 
-from . import avatars, links, services, subscriptions, tasks
+from . import avatars, links, outbox, services, subscriptions, tasks
 from .adapter import get_adapter
 from .forms import CommentBodyForm, CommentForm, parse_comment_id
 from .models import Comment, DiscussionSettings, Subscription
@@ -86,14 +86,16 @@ def csrf_refusal(request: HttpRequest) -> HttpResponseBase | None:
 @require_POST
 def post_comment(request, post_id: int):
     """The comment form's target on a post: refusals re-show the form (400/403/409/429), success lands on the comment."""
-    return _post_comment(request, get_object_or_404(Post.objects.published(), pk=post_id))
+    # Posting needs the post's address, title, author and whether it takes comments, never its (long) text.
+    post = Post.objects.published().defer("body", "body_html", "excerpt", "excerpt_html")
+    return _post_comment(request, get_object_or_404(post, pk=post_id))
 
 
 @csrf_exempt
 @require_POST
 def post_page_comment(request, page_id: int):
     """The same for a static page's discussion: only published pages take comments."""
-    return _post_comment(request, get_object_or_404(Page.objects.published(), pk=page_id))
+    return _post_comment(request, get_object_or_404(Page.objects.published().defer("body", "body_html"), pk=page_id))
 
 
 def _post_comment(request, target: Post | Page):
@@ -132,6 +134,7 @@ def _post_comment(request, target: Post | Page):
             request=request,
             notify_comments=data["notify_comments"],
             notify_posts=data["notify_posts"],
+            discussion=discussion,
             **author,
         )
     except services.CommentRefused as refusal:
@@ -261,7 +264,7 @@ def follow(request):
     if wish.needs_confirmation and cache.add(
         f"comments:follow:{subscriptions.normalize_email(email)}", True, FOLLOW_CONFIRMATION_INTERVAL
     ):
-        tasks.enqueue_on_commit(tasks.send_confirmation, wish.subscription.pk)
+        outbox.enqueue_on_commit(tasks.send_confirmation, wish.subscription.pk)
     context = {
         "title": "Check your inbox",
         "message": (

@@ -15,7 +15,7 @@ class QueuedAdminEmailHandler(AdminEmailHandler):
     """
 
     def send_mail(self, subject, message, *args, **kwargs):
-        from comments import tasks
+        from comments import outbox
 
         if not settings.ADMINS:
             return
@@ -27,5 +27,5 @@ class QueuedAdminEmailHandler(AdminEmailHandler):
         )
         if kwargs.get("html_message"):
             report.attach_alternative(kwargs["html_message"], "text/html")
-        for payload in tasks.payloads(report):
-            tasks.send_email.enqueue(payload)
+        for payload in outbox.payloads(report):
+            outbox.send_email.enqueue(payload)

@@ -81,21 +81,23 @@ def current_generation() -> tuple[str, float]:
     return value[0], value[1]
 
 
-def _bump() -> None:
+def _bump(*, footer: bool = True) -> None:
     from .sidebar import forget_footer_links
 
     page_cache().set(GENERATION_KEY, (uuid.uuid4().hex[:12], time.time()), None)
-    forget_footer_links()  # a page rendered now must not take the footer from before the change
+    if footer:
+        forget_footer_links()  # a page rendered now must not take the footer from before the change
 
 
-def invalidate() -> None:
+def invalidate(*, footer: bool = True) -> None:
     """Every cached page is stale from now on, in every process.
 
     Bumped at once and again after the transaction commits: a page rendered from the old data in between
-    would otherwise be stored under the new generation.
+    would otherwise be stored under the new generation. `footer=False` keeps the footer's cached lists
+    (posts/sidebar.py) when the change is to nothing they list.
     """
-    _bump()
-    transaction.on_commit(_bump)
+    _bump(footer=footer)
+    transaction.on_commit(functools.partial(_bump, footer=footer))
 
 
 def for_this_generation(name: str, compute: Callable[[], T]) -> T:
@@ -116,15 +118,22 @@ _per_generation: dict[str, tuple[str, Any]] = {}
 # What invalidates --------------------------------------------------------------------------------
 
 _watched: dict[str, set[str]] = {}  # app label -> model names that never show on a public page
+_outside_footer: set[str] = set()  # app labels of which the site footer lists nothing
 
 
-def watch_app(app_label: str, *, ignore: set[str] | frozenset[str] = frozenset()) -> None:
+def watch_app(app_label: str, *, ignore: set[str] | frozenset[str] = frozenset(), in_footer: bool = True) -> None:
     """Invalidate the page cache whenever a model of this app is saved or deleted (or its relations change).
 
-    Each app calls this from its AppConfig.ready() for itself, naming the models readers never see.
+    Each app calls this from its AppConfig.ready() for itself, naming the models readers never see, and
+    saying `in_footer=False` when the footer's lists (recent posts, categories, months) show none of them,
+    so a change there (a new comment) keeps those lists instead of rebuilding them.
     Watching whole apps means a model added later is covered without anyone remembering to.
     """
     _watched[app_label] = {name.lower() for name in ignore}
+    if in_footer:
+        _outside_footer.discard(app_label)
+    else:
+        _outside_footer.add(app_label)
     signals.post_save.connect(_model_changed, dispatch_uid="posts.pagecache.saved")
     signals.post_delete.connect(_model_changed, dispatch_uid="posts.pagecache.deleted")
     signals.m2m_changed.connect(_relations_changed, dispatch_uid="posts.pagecache.relations")
@@ -143,12 +152,12 @@ def _model_changed(sender, update_fields=None, **kwargs) -> None:
         return
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # signing in changes nothing a reader sees
-    invalidate()
+    invalidate(footer=sender._meta.app_label not in _outside_footer)
 
 
 def _relations_changed(sender, instance, action, **kwargs) -> None:
     if action.startswith("post_") and _shown(type(instance)):
-        invalidate()
+        invalidate(footer=type(instance)._meta.app_label not in _outside_footer)
 
 
 # Deploy version -----------------------------------------------------------------------------------

@@ -364,6 +364,21 @@ def test_the_same_comment_twice_is_a_409_that_keeps_the_text(client, settings):
     assert Comment.objects.filter(post=post).count() == 1
 
 
+def test_a_long_comment_is_a_duplicate_only_when_every_word_is_the_same(client, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    known_guest()
+    post = PostFactory()
+    story = "My neurologist switched me from interferon to ocrelizumab after two relapses in one year, and "
+    client.post(post_url(post), comment_data(post, comment=story + "the fatigue eased."))
+
+    same_start = client.post(post_url(post), comment_data(post, comment=story + "the fatigue got worse."))
+    same_text = client.post(post_url(post), comment_data(post, comment=f"  {story}the fatigue eased.\n"))
+
+    assert same_start.status_code == 302
+    assert same_text.status_code == 409
+    assert Comment.objects.filter(post=post).count() == 2
+
+
 def test_the_same_words_from_someone_else_are_not_a_duplicate(client, settings):
     settings.COMMENTS_FLOOD_SECONDS = 0
     known_guest()

@@ -7,12 +7,18 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from comments import threads
 from comments.models import Comment, DiscussionSettings, target_lookup
 from comments.rendering import render_comment
+from tests.comments.helpers import post_comment
 from tests.factories import PageFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+# A guest's comment: the post, the discussion settings, the moderation and duplicate checks, the row lock, the
+# comment and its thread path, the notification task, the reader's session (see comments/services.py).
+POSTING_QUERIES = 14
 
 
 def bulk_thread(post, size: int, *, max_depth: int = 5, held_every: int = 10) -> list[Comment]:
@@ -133,3 +139,56 @@ def test_a_static_page_with_ten_or_a_thousand_comments_costs_the_same_queries(dj
     approved = Comment.objects.public().filter(page=large).count()
     assert f"{approved:,} thoughts on “About”" in html
     assert html.count('<li id="comment-') == approved
+
+
+# Posting ------------------------------------------------------------------------------------------------
+
+
+def queries_for_posting(client, target, capture_on_commit, **fields) -> list[str]:
+    """The queries one guest's comment costs, with what runs once it is committed (the task, the cache)."""
+    with CaptureQueriesContext(connection) as captured, capture_on_commit(execute=True):
+        response = post_comment(client, target, **fields)
+    assert response.status_code == 302, response.content.decode()[:500]
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_posting_a_comment_costs_the_same_queries_under_ten_or_a_thousand(
+    posts, settings, django_capture_on_commit_callbacks
+):
+    # The embedded default queue, a table written in the comment's transaction (the tests' default runs tasks).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    small, large = posts
+    posted = [
+        # A reader each (flood control allows one comment per address every 15 seconds).
+        queries_for_posting(
+            Client(REMOTE_ADDR=f"192.0.2.{number}"),
+            post,
+            django_capture_on_commit_callbacks,
+            comment=f"{number}: agreed.",
+        )
+        for number, post in enumerate((small, large, large), 1)
+    ]
+
+    assert [len(queries) for queries in posted] == [POSTING_QUERIES] * 3
+    assert Comment.objects.filter(author_name="Ada Reader").count() == 3
+    assert DBTaskResult.objects.filter(task_path="comments.tasks.comment_posted").count() == 3
+    # The post is read without its text, which posting never shows.
+    assert not [sql for sql in posted[1] if '"posts_post"."body"' in sql]
+
+
+@pytest.mark.parametrize("depth", [1, 4, 5])
+def test_a_reply_anywhere_in_a_long_thread_costs_one_query_more_for_its_parent(
+    posts, settings, depth, django_capture_on_commit_callbacks
+):
+    """The reply's place comes from its parent's stored path: the thread itself is never read."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    _, large = posts
+    parent = Comment.objects.filter(post=large, depth=depth, status=Comment.Status.APPROVED).first()
+
+    queries = queries_for_posting(Client(), large, django_capture_on_commit_callbacks, parent=str(parent.pk))
+
+    reply = Comment.objects.get(author_name="Ada Reader")
+    # At the deepest level (5) the reply goes beside its parent, under the grandparent: one more query for it.
+    assert len(queries) == POSTING_QUERIES + (1 if depth < 5 else 2)
+    assert reply.thread_path.startswith(threads.ancestor_path(parent.thread_path, min(depth, 4)) + "/")
+    assert reply.depth == min(depth + 1, 5)

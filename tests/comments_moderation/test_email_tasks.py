@@ -14,10 +14,11 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from comments import tasks
+from comments import outbox, tasks
 from comments.models import Comment, PostAnnouncement, UndeliveredEmail
 from posts.models import Post
 from tests.factories import PostFactory
@@ -76,6 +77,31 @@ def test_a_held_comment_waits_in_the_queue_until_a_worker_sends_its_email_exactl
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
+def test_the_queued_email_is_committed_with_the_comment_or_not_at_all(
+    client, post, editor, database_queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        response = post_comment(client, post, comment="Does fatigue count as a relapse?")
+
+    assert response.status_code == 302
+    # Written in the comment's own transaction: nothing is left to do after the commit, so a crash right after
+    # it cannot lose the email.
+    assert [task.args_kwargs["args"] for task in DBTaskResult.objects.all()] == [[Comment.objects.get().pk]]
+    for callback in after_commit:
+        callback()
+    assert DBTaskResult.objects.count() == 1
+
+    def queue_then_fail():
+        with transaction.atomic():
+            outbox.enqueue_on_commit(tasks.comment_posted, Comment.objects.get().pk)
+            raise RuntimeError("the comment's transaction failed")
+
+    with pytest.raises(RuntimeError):
+        queue_then_fail()
+
+    assert DBTaskResult.objects.count() == 1  # the rolled-back one queued nothing
+
+
 def test_a_message_the_mail_server_refuses_is_retried_later_with_backoff(
     client, post, editor, mailoutbox, settings, database_queue, django_capture_on_commit_callbacks
 ):
@@ -86,7 +112,7 @@ def test_a_message_the_mail_server_refuses_is_retried_later_with_backoff(
 
     run_worker()
     assert mailoutbox == []
-    retry = DBTaskResult.objects.filter(task_path="comments.tasks.send_email", status="READY").get()
+    retry = DBTaskResult.objects.filter(task_path="comments.outbox.send_email", status="READY").get()
     assert retry.args_kwargs["args"][1] == 2  # the second attempt…
     wait = retry.run_after - timezone.now()
     assert datetime.timedelta(seconds=50) < wait <= datetime.timedelta(minutes=1)  # …a minute later
@@ -109,7 +135,7 @@ def test_a_message_never_taken_is_kept_for_administrators_and_the_comment_is_kep
     settings.EMAIL_BACKEND = "tests.comments_moderation.helpers.BrokenBackend"
 
     with (
-        caplog.at_level(logging.WARNING, logger="comments.tasks"),
+        caplog.at_level(logging.WARNING, logger="comments.outbox"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = post_comment(client, post, comment="Posted while mail is down for good.")
@@ -118,7 +144,7 @@ def test_a_message_never_taken_is_kept_for_administrators_and_the_comment_is_kep
     assert Comment.objects.get().body == "Posted while mail is down for good."
     kept = UndeliveredEmail.objects.order_by("to")
     assert [email.to for email in kept] == ["eddie@example.org", "root@example.org"]
-    assert kept[0].attempts == tasks.MAIL_ATTEMPTS
+    assert kept[0].attempts == outbox.MAIL_ATTEMPTS
     assert "The mail server is down" in kept[0].error
     assert "Posted while mail is down for good." in kept[0].body
     assert any(record.levelno == logging.ERROR and "Gave up" in record.getMessage() for record in caplog.records)

@@ -49,7 +49,7 @@ def test_a_broken_mail_server_never_loses_the_comment(
     settings.EMAIL_BACKEND = f"tests.comments_moderation.helpers.{backend}"
 
     with (
-        caplog.at_level(logging.ERROR, logger="comments.tasks"),
+        caplog.at_level(logging.ERROR, logger="comments.outbox"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         held = post_comment(client, PostFactoryWithAuthor(post), name="Newcomer", email="new@example.org")
@@ -61,7 +61,7 @@ def test_a_broken_mail_server_never_loses_the_comment(
     assert client.get(post.get_absolute_url()).content.decode().count("Still posted while mail is down.") == 1
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert errors, "the failure must be logged"
-    assert all(record.name == "comments.tasks" for record in errors)
+    assert all(record.name == "comments.outbox" for record in errors)
 
 
 def PostFactoryWithAuthor(post):  # noqa: N802 - reads like the factory it wraps

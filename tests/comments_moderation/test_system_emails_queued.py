@@ -36,7 +36,7 @@ def run_worker() -> None:
 def queued_emails() -> list[dict]:
     return [
         result.args_kwargs["args"][0]
-        for result in DBTaskResult.objects.filter(task_path="comments.tasks.send_email", status="READY")
+        for result in DBTaskResult.objects.filter(task_path="comments.outbox.send_email", status="READY")
     ]
 
 

@@ -13,13 +13,13 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings as django_settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.test import Client
 from django.utils import timezone
 
 from comments import actions
 from comments.models import Comment, DiscussionSettings
-from posts import pagecache
+from posts import pagecache, sidebar
 from posts.models import Post
 from tests.comments.helpers import configure, post_comment
 from tests.factories import CategoryFactory, CommentFactory, PageFactory, PostFactory, TagFactory
@@ -97,6 +97,24 @@ def test_a_new_comment_shows_at_once(client, page_cache, post):
     page = html(Client(), post.get_absolute_url())
     assert "Infusions every six months here." in page
     assert "2 thoughts" in page
+
+
+def test_a_new_comment_keeps_the_footer_lists_which_a_filed_post_rebuilds(client, page_cache, post):
+    """The footer lists posts, categories and months, never comments: a comment leaves their cached copy alone."""
+    configure(require_previous_approval=False)
+    cached_twice(client, "/")
+    assert cache.get(sidebar.CACHE_KEY) is not None
+    reader = Client(REMOTE_ADDR="192.0.2.80")  # flood control remembers the addresses of other tests' comments
+    response = post_comment(reader, post, comment="Same here since the second infusion.", name="Lars Holmberg")
+    assert response.status_code == 302
+    assert cache.get(sidebar.CACHE_KEY) is not None
+    assert "Same here since the second infusion." in html(Client(), post.get_absolute_url())
+
+    post.categories.add(CategoryFactory(name="Fatigue"))  # no save: a relation changed
+
+    assert cache.get(sidebar.CACHE_KEY) is None
+    page = html(Client(), "/")
+    assert "Fatigue" in page[page.index('<footer class="site-footer">') :]
 
 
 def test_a_held_comment_approved_by_a_moderator_shows_at_once(client, page_cache, post):

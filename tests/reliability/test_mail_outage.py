@@ -75,7 +75,7 @@ def test_a_hung_mail_server_neither_loses_the_comment_nor_its_emails_nor_holds_t
         run_worker()  # each message waits EMAIL_TIMEOUT, then is put back in the queue for later
 
     assert server.connections == MODERATORS
-    retries = DBTaskResult.objects.filter(task_path="comments.tasks.send_email", status="READY")
+    retries = DBTaskResult.objects.filter(task_path="comments.outbox.send_email", status="READY")
     assert retries.count() == MODERATORS
     assert not UndeliveredEmail.objects.exists()
 
@@ -97,7 +97,7 @@ def test_a_mail_server_that_is_down_costs_the_reader_nothing(client, smtp, djang
     assert Comment.objects.filter(body__contains="my words are not lost").count() == 1
     assert seconds < TIMEOUT
     run_worker()
-    assert DBTaskResult.objects.filter(task_path="comments.tasks.send_email", status="READY").count() == MODERATORS
+    assert DBTaskResult.objects.filter(task_path="comments.outbox.send_email", status="READY").count() == MODERATORS
 
 
 def test_the_default_mail_timeout_is_short():

@@ -155,24 +155,9 @@ def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-# Known debt: comments.tasks runs the entry points of comments.notifications (the tests patch
-# notifications.comment_posted and expect the queued comments.tasks.comment_posted to call it), and notifications
-# queues comments.tasks.send_email for each letter (queued rows and the tests name that task path). Splitting the
-# pair means notifications returns its letters and tasks sends them, which changes what those tests call.
-# Listed here so that any other cycle fails; the entry goes once the pair is split.
-KNOWN_CYCLES = {
-    ("comments.notifications", "comments.tasks"),
-}
-
-
 @pytest.mark.parametrize("app", OUR_APPS)
 def test_no_import_cycle_inside_an_app(app):
-    graph = _import_graph(app)
-    for left, right in KNOWN_CYCLES:
-        if left in graph and right in graph:
-            graph[left].discard(right)
-
-    assert _cycles(graph) == []
+    assert _cycles(_import_graph(app)) == []
 
 
 @pytest.mark.parametrize("app", OUR_APPS)
