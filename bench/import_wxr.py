@@ -6,7 +6,7 @@
 The export is written to a temporary file, a fresh empty database is created with Django's test-database
 machinery (``test_<name>``, migrated, destroyed at the end) and the file is imported into it with
 ``wordpress.services.import_wxr``, as ``manage.py import_wxr`` does. It prints the seconds the import took
-and the peak memory of the whole process (RSS, from ``resource.getrusage``). Target (issue 6): under 60 s
+and the peak memory of the whole process (RSS, from ``resource.getrusage``). Target: under 60 s
 and under 300 MB on SQLite. ``--again`` also times a second import of the same file (idempotent: nothing
 changes), ``--export`` times ``export_wxr`` of the imported site, and ``--posts`` / ``--comments`` change the size.
 """

@@ -1,4 +1,4 @@
-"""`make bench`: one sitting, every measurement issue 9 lists, as ratios to a minimal Django view.
+"""`make bench`: one sitting, every speed measurement the site is held to, as ratios to a minimal Django view.
 
     make bench                                   # PostgreSQL database mssite_bench (dropped and re-created)
     DATABASE_URL=postgres://postgres@host:5432/mssite_bench2 REDIS_URL=redis://127.0.0.1:6379/3 make bench
