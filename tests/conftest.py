@@ -71,6 +71,24 @@ def page_cache(settings):
     local_copies.clear()
 
 
+@pytest.fixture
+def database_queue(settings):
+    """Tasks go to the database queue, as with `make run`, instead of running at once (tests/queue.py runs them)."""
+    from tests.queue import DATABASE_QUEUE
+
+    settings.TASKS = DATABASE_QUEUE
+
+
+@pytest.fixture
+def empty_default_cache():
+    """Flood control and rate limits live in the default cache: a story that needs them quiet starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the whole run (tests/chromium.py says why there can be only one)."""

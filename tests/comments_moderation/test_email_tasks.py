@@ -7,13 +7,11 @@ These tests use the embedded default, the database queue (django-tasks-db), and 
 import datetime
 import logging
 from pathlib import Path
-from unittest import mock
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -22,26 +20,12 @@ from comments import outbox, tasks
 from comments.models import Comment, PostAnnouncement, UndeliveredEmail
 from posts.models import Post
 from tests.factories import PostFactory
+from tests.queue import run_worker
 
 from .helpers import post_comment, to
 from .test_emails import _subscribe_to_posts
 
 pytestmark = pytest.mark.django_db
-
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-@pytest.fixture
-def database_queue(settings):
-    settings.TASKS = DATABASE_QUEUE
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker` does, until no task is due."""
-    # The worker closes "old" connections between tasks; inside a test's transaction that would be the test's own
-    # connection (PostgreSQL), so here it keeps it.
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 class FlakyBackend(EmailBackend):

@@ -7,30 +7,17 @@ report is a queued ``send_email`` (retried with backoff like a comment notificat
 import ast
 import logging
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import UserFactory
+from tests.queue import run_worker
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 APP_FOLDERS = ("accounts", "comments", "posts", "wordpress", "mssite")
-
-
-@pytest.fixture
-def database_queue(settings):
-    settings.TASKS = DATABASE_QUEUE
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker` does, until no task is due."""
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def queued_emails() -> list[dict]:

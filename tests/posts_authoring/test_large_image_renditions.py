@@ -27,10 +27,10 @@ from posts.services import add_image
 from tests.factories import PostFactory, UserFactory
 from tests.posts_authoring.conftest import user_with_role
 from tests.posts_authoring.imagefiles import image_bytes, upload
+from tests.queue import run_worker
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 ALL_SIX = {(width, fmt) for width in (480, 960, 1600) for fmt in ("webp", "jpeg")}
 
 
@@ -38,18 +38,6 @@ ALL_SIX = {(width, fmt) for width in (480, 960, 1600) for fmt in ("webp", "jpeg"
 def large_from_one_megapixel(monkeypatch):
     """Anything over 1 MP counts as large here (the real threshold is 3 MP), so the tests stay quick."""
     monkeypatch.setattr(images, "INLINE_RENDITION_PIXELS", 1_000_000)
-
-
-@pytest.fixture
-def database_queue(settings):
-    settings.TASKS = DATABASE_QUEUE
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker` does, until no task is due."""
-    # The worker closes "old" connections between tasks; inside a test's transaction that is the test's own.
-    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def upload_in_the_editor(client, content: bytes, name: str = "ward-round.jpg"):

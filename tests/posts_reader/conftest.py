@@ -8,8 +8,9 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
+from comments.models import DiscussionSettings
 from posts.services import add_image
-from tests.factories import UserFactory
+from tests.factories import CommentFactory, PostFactory, UserFactory
 
 
 def at(year, month, day, hour=12) -> datetime.datetime:
@@ -21,6 +22,16 @@ def at(year, month, day, hour=12) -> datetime.datetime:
 def canonical_origin_is_the_test_client(settings):
     """Feeds link to SITE_URL; here it is the test client's own host, so links can be followed."""
     settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture
+def post(db):
+    """A published post with one comment, on a site whose discussion settings exist (as on any site that has
+    served a page)."""
+    DiscussionSettings.load()
+    post = PostFactory(title="Rituximab for Secondary Progressive MS?")
+    CommentFactory(post=post, author_name="Margaret O'Neill", body="Is there a test for the change?")
+    return post
 
 
 @pytest.fixture

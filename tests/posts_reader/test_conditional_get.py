@@ -3,18 +3,9 @@
 import pytest
 from django.test import Client
 
-from comments.models import DiscussionSettings
-from tests.factories import CommentFactory, PostFactory
+from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def post(db):
-    DiscussionSettings.load()
-    post = PostFactory(title="Rituximab for Secondary Progressive MS?")
-    CommentFactory(post=post, body="Is there a test for the change?")
-    return post
 
 
 def addresses(post) -> list[str]:

@@ -29,14 +29,6 @@ from .page_cache_helpers import html, read
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def post(db):
-    DiscussionSettings.load()  # the settings row exists, as on any site that has served a page
-    post = PostFactory(title="Rituximab for Secondary Progressive MS?")
-    CommentFactory(post=post, author_name="Margaret O'Neill", body="Is there a test for the change?")
-    return post
-
-
 def cached_twice(client, url: str) -> str:
     """Read a page twice: the first read renders it, the second must come from the cache, identical."""
     first = read(client, url)

@@ -15,34 +15,17 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client
 
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment
 from comments.reply_form import kept_forms
 from tests.comments.helpers import configure, post_comment
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.factories import CommentFactory, UserFactory
 
 from .page_cache_helpers import read
 
-pytestmark = pytest.mark.django_db
+# Flood control lives in the default cache: every story starts with a quiet one.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_default_cache")]
 
 REMEMBERED = {"comment_author": "Jamie%20Rivers", "comment_author_email": "jamie.rivers%40example.com"}
-
-
-@pytest.fixture
-def post(db):
-    DiscussionSettings.load()
-    post = PostFactory(title="Rituximab for Secondary Progressive MS?")
-    CommentFactory(post=post, author_name="Margaret O'Neill", body="Is there a test for the change?")
-    return post
-
-
-@pytest.fixture(autouse=True)
-def _quiet_flood_control():
-    """Flood control lives in the cache: every story starts with a quiet one."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ import io
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 
-from comments.models import DiscussionSettings
 from posts import pagecache
-from tests.factories import CommentFactory, PostFactory
+from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,14 +67,6 @@ def get(app, path: str, *, method: str = "GET", host: str = "testserver", **head
 def site(page_cache):
     django = CountingDjango()
     return pagecache.StoredPages(django), django
-
-
-@pytest.fixture
-def post(db):
-    DiscussionSettings.load()
-    post = PostFactory(title="Rituximab for Secondary Progressive MS?")
-    CommentFactory(post=post, author_name="Margaret O'Neill", body="Is there a test for the change?")
-    return post
 
 
 def test_the_second_reader_is_answered_without_django_and_gets_the_same_bytes_and_headers(site, post):
