@@ -15,10 +15,10 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client
 
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings
 from comments.reply_form import kept_forms
 from tests.comments.helpers import configure, post_comment
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import CommentFactory, PageFactory, PostFactory, UserFactory
 
 from .page_cache_helpers import read
 
@@ -267,3 +267,34 @@ def test_a_comment_of_theirs_held_after_their_last_visit_shows_on_the_next(cache
 
     assert "Sent from my phone just now." in html
     assert "Your comment is awaiting moderation." in html
+
+
+def test_a_static_page_with_comments_is_made_personal_too(page_cache, reader, settings):
+    DiscussionSettings.load()
+    about = PageFactory(title="About this blog", comments_open=True)
+    CommentFactory(page=about, author_name="Margaret O'Neill", body="Thank you for writing this.")
+    cache_again(about)
+    client = remembered_client()
+
+    response = client.get(about.get_absolute_url())
+
+    assert response.get("X-Page-Cache") == "personal"
+    html = response.content.decode()
+    assert 'value="Jamie Rivers"' in html
+    assert without_tokens(html) == without_tokens(full_render(client, about.get_absolute_url(), settings))
+
+
+def test_a_later_comment_page_of_a_long_discussion_is_made_personal_too(page_cache, reader, settings):
+    configure(comments_per_page=2)
+    post = PostFactory(title="Fatigue and heat")
+    for number in range(5):
+        CommentFactory(post=post, body=f"Top-level comment number {number}.")
+    second_page = f"{post.get_absolute_url()}comment-page-2/"
+    assert read(Client(), second_page).get("X-Page-Cache") == "miss"
+    client = Client()
+    client.force_login(reader)
+
+    response = client.get(second_page)
+
+    assert response.get("X-Page-Cache") == "personal"
+    assert without_tokens(response.content.decode()) == without_tokens(full_render(client, second_page, settings))
